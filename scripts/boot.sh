@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the kernel under test on one platform and judge the boot.
+#
+#   boot.sh PLATFORM [NAME]
+#
+# PLATFORM  native  QEMU TCG, no hypervisor CPUID bit or leaves
+#           kvm     real KVM, nested: Debian's 6.12 kernel as L1 under
+#                   QEMU TCG (emulated SVM) runs the kernel as L2
+#           xen     Xen 4.17 under QEMU TCG, the kernel as PV dom0
+# NAME      log name in the results dir (default: PLATFORM)
+#
+# Environment: KERNEL (bzImage; default the test build), SMP (2), MEM
+# (guest MiB, 512), APPEND (extra kernel arguments), CMD or SCRIPT (a
+# workload run in the guest, chrooted into this machine's root shared
+# read-only over virtio-9p), TIMEOUT (s), RESULTS (dir).
+#
+# Writes RESULTS/NAME.log (the guest's serial console; on xen with Xen's
+# own lines). Exit status: the workload's if there is one, else 0; 90 if
+# the boot itself failed (no init, timeout, panic, oops, WARN, BUG,
+# lockdep, UBSAN, KFENCE or KASAN report), with the lines quoted.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+platform=${1:-}
+name=${2:-$platform}
+case "$platform" in
+native | kvm | xen) ;;
+"") die "no PLATFORM given (native, kvm or xen)" ;;
+*) die "unknown PLATFORM '$platform' (native, kvm or xen)" ;;
+esac
+
+SMP=${SMP:-2}
+MEM=${MEM:-512}
+APPEND=${APPEND:-}
+KERNEL=${KERNEL:-$PVX_CACHE/build/test/arch/x86/boot/bzImage}
+RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
+case "$platform" in
+native) TIMEOUT=${TIMEOUT:-600} ;;
+*) TIMEOUT=${TIMEOUT:-900} ;;
+esac
+
+[[ "$SMP" =~ ^[1-9][0-9]?$ ]] || die "SMP=$SMP: want a vCPU count, 1-99"
+[[ "$MEM" =~ ^[1-9][0-9]*$ ]] && [ "$MEM" -ge 128 ] && [ "$MEM" -le 16384 ] ||
+	die "MEM=$MEM: want guest memory in MiB, 128-16384"
+[[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "TIMEOUT=$TIMEOUT: want seconds"
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL (make build)"
+[ -z "${CMD:-}" ] || [ -z "${SCRIPT:-}" ] || die "give CMD or SCRIPT, not both"
+[ -z "${SCRIPT:-}" ] || [ -f "$SCRIPT" ] || die "SCRIPT=$SCRIPT: no such file"
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 missing: run 'make deps'"
+if [ "$platform" = xen ]; then
+	[ -f /boot/xen-4.17-amd64.gz ] ||
+		die "Xen 4.17 missing (/boot/xen-4.17-amd64.gz): run 'make deps'"
+	# QEMU splits multiboot module strings on commas.
+	case "$APPEND" in *,*) die "APPEND must not contain commas on xen (QEMU's multiboot splits on them)" ;; esac
+fi
+
+mkdir -p "$RESULTS"
+log=$RESULTS/$name.log
+work=$(mktemp -d "$PVX_CACHE/run.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+bash "$PVX_ROOT/scripts/initramfs.sh" $([ "$platform" = kvm ] && echo l1) >&2
+initrd=$work/initrd.gz
+cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
+if [ -n "${CMD:-}${SCRIPT:-}" ]; then
+	mkdir -p "$work/user/pvx"
+	if [ -n "${CMD:-}" ]; then
+		printf '%s\n' "$CMD" > "$work/user/pvx/user.sh"
+	else
+		cp "$SCRIPT" "$work/user/pvx/user.sh"
+	fi
+	(cd "$work/user" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
+fi
+
+virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on"
+cmdline="console=ttyS0 panic=-1 $APPEND"
+: > "$log"
+case "$platform" in
+native)
+	# -hypervisor: the CPU says bare metal, as real hardware does.
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-hypervisor -smp "$SMP"
+	      -m "$MEM" -display none -monitor none -no-reboot
+	      -serial "file:$log" -kernel "$KERNEL" -initrd "$initrd"
+	      -append "$cmdline" $virtfs)
+	;;
+kvm)
+	l1=$PVX_CACHE/l1
+	[ -f "$l1/.done" ] || die "L1 kernel missing: run 'make deps'"
+	# L1 copies of the kernel and initrd, reachable through 9p.
+	cat > "$work/l2.sh" <<-EOF
+	exec qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
+	  -display none -monitor none -no-reboot -serial file:/dev/ttyS1 \\
+	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs
+	EOF
+	mkdir -p "$work/l1"
+	cp "$work/l2.sh" "$work/l1/l2.sh"
+	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
+	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
+	# L1 needs its own memory on top of L2's.
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP"
+	      -m $((MEM + 1024)) -display none -monitor none -no-reboot
+	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
+	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
+	      -initrd "$work/l1.gz"
+	      -append "console=ttyS0 panic=-1 loglevel=4" $virtfs)
+	;;
+xen)
+	xen=$PVX_CACHE/xen-4.17
+	if [ ! -s "$xen" ] || [ /boot/xen-4.17-amd64.gz -nt "$xen" ]; then
+		zcat /boot/xen-4.17-amd64.gz > "$xen.tmp" && mv "$xen.tmp" "$xen"
+	fi
+	# SMAP/SMEP/PKU/LA57 under TCG kill a PV dom0 with an unhandled #PF.
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep,-pku,-la57
+	      -smp "$SMP" -m $((MEM + 1024)) -display none -monitor none
+	      -no-reboot -serial "file:$log" -kernel "$xen"
+	      -append "console=com1 com1=115200 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=$SMP"
+	      -initrd "$KERNEL console=hvc0 earlyprintk=xen panic=-1 $APPEND,$initrd"
+	      $virtfs)
+	;;
+esac
+
+stage "boot $name: $platform, $SMP vCPUs, ${MEM} MiB, log $log" >&2
+start=$(date +%s)
+"${qemu[@]}" < /dev/null > "$work/qemu.out" 2>&1 &
+qpid=$!
+
+# Watch the log: done, dead, or out of time.
+verdict=
+end_at=0
+while kill -0 "$qpid" 2>/dev/null; do
+	now=$(date +%s)
+	if [ "$end_at" = 0 ]; then
+		if grep -aq '^PVX-DONE' "$log"; then
+			verdict=done
+			end_at=$((now + 30))
+		elif grep -aq 'Kernel panic - not syncing' "$log"; then
+			verdict="kernel panic"
+			end_at=$((now + 10))
+		elif [ $((now - start)) -ge "$TIMEOUT" ]; then
+			verdict="timeout after ${TIMEOUT}s"
+			break
+		fi
+	elif [ "$now" -ge "$end_at" ]; then
+		break
+	fi
+	sleep 1
+done
+[ -n "$verdict" ] || verdict="QEMU exited before the guest was done"
+kill "$qpid" 2>/dev/null && sleep 1
+kill -9 "$qpid" 2>/dev/null || true
+wait "$qpid" 2>/dev/null || true
+elapsed=$(( $(date +%s) - start ))
+if [ -s "$work/qemu.out" ]; then
+	cp "$work/qemu.out" "$RESULTS/$name.qemu.log"
+fi
+
+# Kernel lines only: not Xen's own, not the workload's output.
+klog=$RESULTS/$name.kernel.log
+tr -d '\r' < "$log" | grep -av '^(XEN)' |
+	sed '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/d' > "$klog" || true
+
+SPLATS='Kernel panic|Oops|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
+fail=()
+grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
+[ "$verdict" = done ] || fail+=("no clean end: $verdict (${elapsed}s)")
+if grep -aqE "$SPLATS" "$klog"; then
+	fail+=("kernel reported problems:")
+	mapfile -t lines < <(grep -anE "$SPLATS" "$klog" | head -n 12)
+	fail+=("${lines[@]/#/    }")
+fi
+
+rc=0
+if [ -n "${CMD:-}${SCRIPT:-}" ]; then
+	# The workload's output and status go back to the caller.
+	tr -d '\r' < "$log" | sed -n '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/p' |
+		sed '1d;$d' > "$RESULTS/$name.cmd.log"
+	cat "$RESULTS/$name.cmd.log"
+	rc=$(tr -d '\r' < "$log" | sed -n 's/^PVX-CMD-END: rc=\([0-9]*\)$/\1/p' | tail -n 1)
+	[ -n "$rc" ] || { fail+=("the workload did not finish"); rc=90; }
+fi
+
+if [ ${#fail[@]} -gt 0 ]; then
+	printf 'pvx: %s: boot FAILED (%s)\n' "$name" "$log" >&2
+	printf '  %s\n' "${fail[@]}" >&2
+	exit 90
+fi
+stage "boot $name: clean, ${elapsed}s" >&2
+exit "$rc"

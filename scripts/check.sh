@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: the boot matrix with KUnit on every platform, the boot
+# assertions, and the patch series checks. Prints one "ok"/"not ok" line
+# per test and ends with "N passed, N failed" alone on a line.
+#
+# CHECK_ONLY=matrix or CHECK_ONLY=patches runs one half.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RESULTS=${RESULTS:-$PVX_RESULTS/check-$(date +%Y%m%d-%H%M%S)}
+export RESULTS
+mkdir -p "$RESULTS"
+TAP=$RESULTS/summary.txt
+: > "$TAP"
+pass=0
+fail=0
+
+result() { # status name [detail]
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1))
+		printf 'ok - %s\n' "$2" | tee -a "$TAP"
+	else
+		fail=$((fail + 1))
+		printf 'not ok - %s%s\n' "$2" "${3:+ ($3)}" | tee -a "$TAP"
+	fi
+}
+
+check() { # name command...
+	local name=$1
+	shift
+	if "$@" >> "$RESULTS/check.log" 2>&1; then
+		result ok "$name"
+	else
+		result fail "$name" "see $RESULTS/check.log"
+	fi
+}
+
+tree=$PVX_CACHE/tree
+
+# One boot of the matrix and everything asserted on it.
+#   matrix NAME PLATFORM "APPEND" backend hypervisor disabled_by
+matrix() {
+	local name=$1 platform=$2 append=$3 backend=$4 hv=$5 off=$6
+	local log=$RESULTS/$name.log rc=0 want got status case ncases=0
+	shift 6
+
+	APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
+		> "$RESULTS/$name.out" 2>&1 || rc=$?
+	last_rc=$rc
+	if [ "$rc" -ne "${WANT_RC:-0}" ]; then
+		result fail "$name: boots clean to init and powers off" \
+			"$(grep -A8 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-600)"
+	else
+		result ok "$name: boots clean to init and powers off"
+	fi
+
+	sysfs() { tr -d '\r' < "$log" | sed -n "s/^PVX-SYSFS: $1=//p" | head -n 1; }
+	for want in "backend=$backend" "hypervisor=$hv" "disabled_by=$off"; do
+		got=$(sysfs "${want%%=*}")
+		if [ "$got" = "${want#*=}" ]; then
+			result ok "$name: /sys/kernel/pvx/$want"
+		else
+			result fail "$name: /sys/kernel/pvx/$want" "got '${got}'"
+		fi
+	done
+	if grep -aq "pvx: backend $backend " "$log"; then
+		result ok "$name: boot log says 'pvx: backend $backend'"
+	else
+		result fail "$name: boot log says 'pvx: backend $backend'" \
+			"$(grep -a 'pvx: backend' "$log" | head -n 1)"
+	fi
+	got=$(tr -d '\r' < "$log" | sed -n 's/^PVX-CPUS: //p')
+	if [ "$got" = "${SMP:-2}" ]; then
+		result ok "$name: ${SMP:-2} vCPUs online"
+	else
+		result fail "$name: ${SMP:-2} vCPUs online" "got '$got'"
+	fi
+
+	# KUnit, parsed by the kernel's own kunit.py.
+	if python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$log" \
+		"$RESULTS/$name.kunit.json" > "$RESULTS/$name.kunit.txt" \
+		2>> "$RESULTS/check.log"; then
+		while read -r status case; do
+			ncases=$((ncases + 1))
+			if [ "$status" = PASS ]; then
+				result ok "$name: kunit $case"
+			else
+				result fail "$name: kunit $case" "$status"
+			fi
+		done < "$RESULTS/$name.kunit.txt"
+	fi
+	if grep -q ' pvx_detect\.' "$RESULTS/$name.kunit.txt" 2>/dev/null; then
+		result ok "$name: kunit suite pvx_detect ran ($ncases cases)"
+	else
+		result fail "$name: kunit suite pvx_detect ran" "no KTAP for it"
+	fi
+}
+
+only=${CHECK_ONLY:-all}
+stage "check: results in $RESULTS"
+
+if [ "$only" = all ] || [ "$only" = matrix ]; then
+	# native also carries a user workload: the machine's own tools run
+	# in the guest, and output and exit status come back.
+	CMD='echo "pvx-cmd $(cat /sys/kernel/pvx/backend) $(python3 -c "print(6*7)")"; exit 7' \
+		WANT_RC=7 matrix native native "" native none none
+	if [ "$last_rc" = 7 ] && grep -qx 'pvx-cmd native 42' "$RESULTS/native.cmd.log" 2>/dev/null; then
+		result ok "native: CMD runs the machine's tools in the guest, output and exit status come back"
+	else
+		result fail "native: CMD runs the machine's tools in the guest, output and exit status come back" \
+			"rc=$last_rc, output: $(head -c 200 "$RESULTS/native.cmd.log" 2>/dev/null)"
+	fi
+
+	matrix kvm kvm "" kvm kvm none
+	matrix kvm-pvx-off kvm "pvx=off" native kvm pvx=off
+	matrix xen xen "" xen-pv xen none
+fi
+
+if [ "$only" = all ] || [ "$only" = patches ]; then
+	check "patches: patches/ in sync with the sources" \
+		bash "$PVX_ROOT/scripts/patches.sh" sync
+	check "patches: series applies with git am to pristine $PVX_KPKG" \
+		bash "$PVX_ROOT/scripts/patches.sh" apply
+	check "patches: series applies with quilt push -a, same tree" \
+		bash "$PVX_ROOT/scripts/patches.sh" quilt
+	check "patches: checkpatch.pl --strict clean" \
+		bash "$PVX_ROOT/scripts/patches.sh" checkpatch
+	check "patches: pvx sources clean with W=1 and sparse (C=1)" \
+		bash "$PVX_ROOT/scripts/build.sh" lint
+	check "patches: kernel builds with CONFIG_PVX=n" \
+		bash "$PVX_ROOT/scripts/build.sh" nopvx
+	check "patches: kernel builds with pvx tests as modules" \
+		bash "$PVX_ROOT/scripts/build.sh" modules
+	if find "$PVX_CACHE/build/modules/mod" -name pvx_detect_kunit.ko | grep -q .; then
+		result ok "patches: pvx_detect_kunit.ko built as a module"
+	else
+		result fail "patches: pvx_detect_kunit.ko built as a module"
+	fi
+	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
+		! grep -q 'x86_hyper_pvx' "$PVX_CACHE/build/nopvx/System.map" 2>/dev/null &&
+		[ -f "$PVX_CACHE/build/nopvx/System.map" ]; then
+		result ok "patches: CONFIG_PVX=n leaves no pvx code in the kernel"
+	else
+		result fail "patches: CONFIG_PVX=n leaves no pvx code in the kernel"
+	fi
+fi
+
+stage "check: results in $RESULTS"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

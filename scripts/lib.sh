@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings and helpers for the pvx scripts. Sourced, never run.
+#
+# Everything large (kernel trees, build dirs, images, ccache) lives under
+# PVX_CACHE, outside the repository.
+
+PVX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PVX_CACHE=${PVX_CACHE:-$HOME/.cache/pvx}
+PVX_RESULTS=${PVX_RESULTS:-$PVX_CACHE/results}
+# The Debian package the series is made against; its version is recorded
+# in patches/0000-cover-letter.patch and in README.md.
+PVX_KPKG=linux-source-6.12
+PVX_KTARBALL=/usr/src/linux-source-6.12.tar.xz
+# Fixed identity and dates make `make patches` reproducible byte for byte.
+PVX_AUTHOR_NAME=${PVX_AUTHOR_NAME:-pvx developers}
+PVX_AUTHOR_EMAIL=${PVX_AUTHOR_EMAIL:-pvx@example.org}
+PVX_DATE="2026-11-21T00:00:00+00:00"
+
+export CCACHE_DIR=${CCACHE_DIR:-$PVX_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Kernel builds embed the build dir; let ccache share results between
+# build dirs of the same tree.
+export CCACHE_BASEDIR=$PVX_CACHE
+export CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
+
+PVX_T0=${PVX_T0:-$(date +%s)}
+export PVX_T0
+
+# stage "text": progress line with the time since the command started.
+stage() {
+	local now
+	now=$(date +%s)
+	printf '[pvx %4ds] %s\n' "$((now - PVX_T0))" "$*"
+}
+
+die() {
+	printf 'pvx: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# The kernel source tree the series is applied to (a git repository whose
+# commit tagged pvx-base is the pristine tree).
+pvx_srcdir() {
+	if [ -n "${KSRC:-}" ]; then
+		printf '%s/ksrc-%s\n' "$PVX_CACHE" \
+			"$(printf '%s' "$(realpath -m "$KSRC")" | md5sum | cut -c1-8)"
+	else
+		printf '%s/linux\n' "$PVX_CACHE"
+	fi
+}
+
+# Git in a kernel tree, with the fixed identity.
+kgit() {
+	GIT_AUTHOR_NAME=$PVX_AUTHOR_NAME GIT_AUTHOR_EMAIL=$PVX_AUTHOR_EMAIL \
+	GIT_COMMITTER_NAME=$PVX_AUTHOR_NAME \
+	GIT_COMMITTER_EMAIL=$PVX_AUTHOR_EMAIL \
+	GIT_AUTHOR_DATE=$PVX_DATE GIT_COMMITTER_DATE=$PVX_DATE \
+		git -c core.autocrlf=false -c gc.auto=0 -c advice.detachedHead=false \
+		"$@"
+}

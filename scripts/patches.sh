@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The pvx patch series: generated from the source directories, never
+# edited by hand.
+#
+#   patches.sh gen [DIR]   write the series to DIR (default: patches/)
+#   patches.sh sync        fail unless patches/ is what gen would write
+#   patches.sh apply       git am patches/ onto the pristine tree; prints
+#                          the build tree checked out at the result
+#   patches.sh quilt       fail unless quilt push -a gives the same tree
+#   patches.sh checkpatch  scripts/checkpatch.pl --strict on every patch
+#
+# scripts/series/NNNN-*.msg describes one patch each: a Subject: line, a
+# Files: line (repository paths; kunit/<path> lands at <path>), optional
+# Glue: diffs against the pristine tree, a blank line and the message.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SERIES_DIR=$PVX_ROOT/scripts/series
+PATCHES=$PVX_ROOT/patches
+
+src=$(bash "$PVX_ROOT/scripts/ksrc.sh")
+base=$(git -C "$src" rev-parse pvx-base)
+
+# Print the value of header $2 of message file $1.
+msg_header() {
+	sed -n "1,/^\$/s/^$2: //p" "$1"
+}
+
+msg_body() {
+	sed '1,/^$/d' "$1"
+}
+
+# Repository path -> path in the kernel tree.
+kpath() {
+	printf '%s\n' "${1#kunit/}"
+}
+
+# Build one commit per message file on top of pvx-base, without touching
+# any work tree; print the last commit.
+make_commits() {
+	local idx parent msg f file glue tree
+	idx=$(mktemp)
+	parent=$base
+	GIT_INDEX_FILE=$idx git -C "$src" read-tree "$base"
+	for msg in "$SERIES_DIR"/[0-9]*.msg; do
+		for f in $(msg_header "$msg" Files); do
+			[ -e "$PVX_ROOT/$f" ] || die "$msg: no such path $f"
+			while IFS= read -r file; do
+				GIT_INDEX_FILE=$idx git -C "$src" update-index \
+					--add --cacheinfo "100644,$(git -C "$src" \
+					hash-object -w "$PVX_ROOT/$file"),$(kpath "$file")"
+			done < <(cd "$PVX_ROOT" &&
+				 find "$f" -type f ! -name '.*' ! -name '*~' | LC_ALL=C sort)
+		done
+		for glue in $(msg_header "$msg" Glue); do
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached \
+				"$PVX_ROOT/$glue" ||
+				die "$glue does not apply to $(basename "$msg")"
+		done
+		tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+		parent=$( {
+			msg_header "$msg" Subject
+			echo
+			msg_body "$msg"
+			echo
+			echo "Signed-off-by: $PVX_AUTHOR_NAME <$PVX_AUTHOR_EMAIL>"
+		} | kgit -C "$src" commit-tree "$tree" -p "$parent")
+	done
+	rm -f "$idx"
+	printf '%s\n' "$parent"
+}
+
+gen() {
+	local out=$1 head tmp cover subject
+	head=$(make_commits)
+	tmp=$(mktemp -d)
+	kgit -C "$src" format-patch -q --zero-commit --no-signature \
+		--cover-letter --base="$base" -o "$tmp" "$base..$head"
+	cover=$tmp/0000-cover-letter.patch
+	subject=$(msg_header "$SERIES_DIR/cover.msg" Subject)
+	python3 - "$cover" "$subject" "$SERIES_DIR/cover.msg" \
+		"$(git -C "$src" log -1 --format=%s "$base")" <<'EOF'
+import sys
+path, subject, msgfile, basedesc = sys.argv[1:5]
+text = open(path).read()
+body = open(msgfile).read().split("\n\n", 1)[1].rstrip("\n")
+body += "\n\nBase: " + basedesc + "\n"
+text = text.replace("*** SUBJECT HERE ***", subject)
+text = text.replace("*** BLURB HERE ***", body)
+open(path, "w").write(text)
+EOF
+	(cd "$tmp" && ls [0-9]*.patch | grep -v '^0000-cover-letter' > series)
+	mkdir -p "$out"
+	rm -f "$out"/*.patch "$out/series"
+	cp "$tmp"/* "$out/"
+	rm -rf "$tmp"
+}
+
+series_files() {
+	sed -e '/^#/d' -e '/^$/d' -e "s|^|$PATCHES/|" "$PATCHES/series"
+}
+
+# A scratch work tree of the kernel repository, reset to pvx-base.
+scratch() {
+	local wt=$PVX_CACHE/am
+	if [ ! -e "$wt/.git" ]; then
+		rm -rf "$wt"
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q -f --detach "$wt" "$base" >&2
+	fi
+	(
+		cd "$wt"
+		git am --abort >/dev/null 2>&1 || true
+		rm -rf .pc
+		git checkout -q -f --detach "$base"
+		git clean -q -f -d -x
+	)
+	printf '%s\n' "$wt"
+}
+
+cmd=${1:-gen}
+case "$cmd" in
+gen)
+	gen "${2:-$PATCHES}"
+	stage "patches: $(grep -c . "${2:-$PATCHES}/series") patches written to ${2:-$PATCHES}"
+	;;
+sync)
+	tmp=$(mktemp -d)
+	gen "$tmp"
+	if ! diff -r "$PATCHES" "$tmp" > "$tmp.diff"; then
+		head -n 40 "$tmp.diff"
+		rm -rf "$tmp" "$tmp.diff"
+		die "patches/ is out of date with the sources: run 'make patches'"
+	fi
+	rm -rf "$tmp" "$tmp.diff"
+	stage "patches: patches/ is in sync with the sources"
+	;;
+apply)
+	wt=$(scratch)
+	(cd "$wt" && kgit am -q --whitespace=error $(series_files)) >&2 ||
+		die "the series does not apply with git am to $(git -C "$src" log -1 --format=%s "$base")"
+	head=$(git -C "$wt" rev-parse HEAD)
+	tree=$PVX_CACHE/tree
+	if [ ! -e "$tree/.git" ]; then
+		rm -rf "$tree"
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q -f --detach "$tree" "$head" >&2
+	fi
+	# Only files that differ are rewritten: incremental builds stay so.
+	git -C "$tree" checkout -q -f --detach "$head"
+	printf '%s\n' "$tree"
+	;;
+quilt)
+	command -v quilt >/dev/null || die "quilt missing: run 'make deps'"
+	wt=$(scratch)
+	(cd "$wt" && QUILT_PATCHES=$PATCHES QUILT_PC=.pc \
+		quilt push -a -q --fuzz=0 >/dev/null) ||
+		die "the series does not apply with quilt push -a"
+	# quilt must give exactly what git am gives.
+	(
+		cd "$wt"
+		rm -rf .pc
+		git add -A -f .
+		am_head=$(git -C "$PVX_CACHE/tree" rev-parse HEAD 2>/dev/null) ||
+			die "run 'patches.sh apply' first"
+		git diff --cached --quiet "$am_head" ||
+			die "quilt and git am give different trees"
+		git reset -q
+	)
+	stage "patches: quilt push -a applies the series, same tree as git am"
+	;;
+checkpatch)
+	tree=$PVX_CACHE/tree
+	out=$(cd "$tree" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse \
+		--show-types $(series_files) 2>&1) || true
+	printf '%s\n' "$out" | grep -v '^total:' || true
+	printf '%s\n' "$out" | grep '^total:' || true
+	if printf '%s\n' "$out" | grep -q -E ': (ERROR|WARNING|CHECK):'; then
+		die "checkpatch --strict is not clean"
+	fi
+	stage "patches: checkpatch --strict clean"
+	;;
+*)
+	die "usage: patches.sh gen [DIR]|sync|apply|quilt|checkpatch"
+	;;
+esac
