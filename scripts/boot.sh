@@ -99,7 +99,7 @@ kvm)
 	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
 	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
-	qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP"
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-pku,-xsave -smp "$SMP"
 	      -m $((MEM + 1024)) -display none -monitor none -no-reboot
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
@@ -147,7 +147,16 @@ while kill -0 "$qpid" 2>/dev/null; do
 	fi
 	sleep 1
 done
-[ -n "$verdict" ] || verdict="QEMU exited before the guest was done"
+if [ -z "$verdict" ]; then
+	# QEMU may power off between two looks at the log.
+	if grep -aq '^PVX-DONE' "$log"; then
+		verdict=done
+	elif grep -aq 'Kernel panic - not syncing' "$log"; then
+		verdict="kernel panic"
+	else
+		verdict="QEMU exited before the guest was done"
+	fi
+fi
 kill "$qpid" 2>/dev/null && sleep 1
 kill -9 "$qpid" 2>/dev/null || true
 wait "$qpid" 2>/dev/null || true
