@@ -7,6 +7,7 @@
 #   make check      set up, build, boot matrix + KUnit + patch checks
 #   make patches    regenerate patches/ from the source directories
 #   make patches-check   the patch series checks alone
+#   make bench      timings (build); reports under the results dir
 #   make deps       install what pvx needs (apt) and fetch the L1 kernel
 #
 # Variables: PLATFORM=native|kvm|xen  SMP=2  MEM=512  APPEND='...'
@@ -21,12 +22,12 @@ ifeq ($(filter native kvm xen,$(PLATFORM)),)
 $(error unknown PLATFORM '$(PLATFORM)': use native, kvm or xen)
 endif
 
-.PHONY: all deps patches patches-check build initramfs run check clean help
+.PHONY: all deps patches patches-check build run check bench clean help
 
 all: patches build
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@bash $(S)/deps.sh
@@ -44,6 +45,9 @@ run: patches build
 
 check: build
 	@bash $(S)/check.sh
+
+bench: patches build
+	@bash $(S)/bench.sh
 
 patches-check: deps
 	@CHECK_ONLY=patches bash $(S)/check.sh

@@ -170,7 +170,7 @@ klog=$RESULTS/$name.kernel.log
 tr -d '\r' < "$log" | grep -av '^(XEN)' |
 	sed '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/d' > "$klog" || true
 
-SPLATS='Kernel panic|Oops|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
+SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
 [ "$verdict" = done ] || fail+=("no clean end: $verdict (${elapsed}s)")

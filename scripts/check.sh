@@ -4,7 +4,7 @@
 # assertions, and the patch series checks. Prints one "ok"/"not ok" line
 # per test and ends with "N passed, N failed" alone on a line.
 #
-# CHECK_ONLY=matrix or CHECK_ONLY=patches runs one half.
+# CHECK_ONLY=matrix, cli or patches runs one part.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -115,6 +115,35 @@ if [ "$only" = all ] || [ "$only" = matrix ]; then
 	matrix kvm kvm "" kvm kvm none
 	matrix kvm-pvx-off kvm "pvx=off" native kvm pvx=off
 	matrix xen xen "" xen-pv xen none
+fi
+
+if [ "$only" = all ] || [ "$only" = cli ]; then
+	# Bad input: a clear message and a non-zero exit.
+	refuses() { # name "expected message" command...
+		local name=$1 msg=$2 out rc=0
+		shift 2
+		out=$("$@" 2>&1) || rc=$?
+		printf '%s\n' "$out" >> "$RESULTS/check.log"
+		if [ "$rc" -ne 0 ] && grep -q -- "$msg" <<< "$out"; then
+			result ok "cli: $name"
+		else
+			result fail "cli: $name" "rc=$rc: $(tail -n 1 <<< "$out")"
+		fi
+	}
+	refuses "unknown PLATFORM is refused" "unknown PLATFORM 'vmware'" \
+		make -s -C "$PVX_ROOT" run PLATFORM=vmware
+	refuses "missing KSRC is refused" "no such directory" \
+		env KSRC=/nonexistent/linux bash "$PVX_ROOT/scripts/ksrc.sh"
+	fake=$(mktemp -d)
+	mkdir -p "$fake/arch/x86"
+	printf 'VERSION = 5\nPATCHLEVEL = 10\nSUBLEVEL = 0\nkernelversion:\n\t@echo 5.10.0\n' > "$fake/Makefile"
+	refuses "KSRC that is not 6.12.y is refused" "pvx is made against 6.12.y" \
+		env KSRC="$fake" bash "$PVX_ROOT/scripts/ksrc.sh"
+	rm -rf "$fake"
+	refuses "APPEND with commas is refused on xen" "must not contain commas" \
+		env APPEND=a,b bash "$PVX_ROOT/scripts/boot.sh" xen
+	refuses "a guest that never reaches init fails the boot" "never reached init" \
+		env APPEND=rdinit=/nonexistent TIMEOUT=120 bash "$PVX_ROOT/scripts/boot.sh" native no-init
 fi
 
 if [ "$only" = all ] || [ "$only" = patches ]; then
