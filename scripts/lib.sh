@@ -31,7 +31,7 @@ export PVX_T0
 stage() {
 	local now
 	now=$(date +%s)
-	printf '[pvx %4ds] %s\n' "$((now - PVX_T0))" "$*"
+	printf '[pvx %4ds] %s\n' "$((now - PVX_T0))" "$*" >&2
 }
 
 die() {
