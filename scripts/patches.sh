@@ -51,7 +51,8 @@ make_commits() {
 					--add --cacheinfo "100644,$(git -C "$src" \
 					hash-object -w "$PVX_ROOT/$file"),$(kpath "$file")"
 			done < <(cd "$PVX_ROOT" &&
-				 find "$f" -type f ! -name '.*' ! -name '*~' | LC_ALL=C sort)
+				 git ls-files -c -o --exclude-standard -- "$f" |
+				 LC_ALL=C sort)
 		done
 		for glue in $(msg_header "$msg" Glue); do
 			GIT_INDEX_FILE=$idx git -C "$src" apply --cached \
