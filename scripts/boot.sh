@@ -74,6 +74,39 @@ if [ -n "${CMD:-}${SCRIPT:-}" ]; then
 	(cd "$work/user" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 fi
 
+# Disks: DISK=<size>|<path>[:ro],... appear in order as vda, vdb, ...
+diskargs=()
+if [ -n "${DISK:-}" ]; then
+	case "${DISK_MODEL:-virtio}" in
+	virtio | ahci) ;;
+	*) die "DISK_MODEL=${DISK_MODEL}: want virtio or ahci" ;;
+	esac
+	[ "${DISK_MODEL:-virtio}" = ahci ] && diskargs+=(-device ahci,id=ahci0)
+	n=0
+	IFS=, read -r -a disks <<< "$DISK"
+	for d in "${disks[@]}"; do
+		ro=off
+		case "$d" in *:ro) ro=on; d=${d%:ro} ;; esac
+		if [[ "$d" =~ ^[0-9]+[KMGT]?$ ]]; then
+			img=$RESULTS/$name-disk$n.img
+			rm -f "$img"
+			qemu-img create -q -f raw "$img" "$d" ||
+				die "cannot create a $d disk image"
+		else
+			[ -f "$d" ] || die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
+			img=$(realpath "$d")
+		fi
+		diskargs+=(-drive "file=$img,format=raw,if=none,id=disk$n,readonly=$ro,discard=unmap")
+		if [ "${DISK_MODEL:-virtio}" = virtio ]; then
+			diskargs+=(-device "virtio-blk-pci,drive=disk$n,num-queues=${DISK_QUEUES:-2},serial=pvx-disk$n,id=vdisk$n")
+		else
+			diskargs+=(-device "ide-hd,drive=disk$n,bus=ahci0.$n,serial=pvx-disk$n,id=vdisk$n")
+		fi
+		n=$((n + 1))
+	done
+fi
+qmp=$RESULTS/$name.qmp
+
 virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on"
 cmdline="console=ttyS0 panic=-1 $APPEND"
 : > "$log"
@@ -83,7 +116,8 @@ native)
 	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-hypervisor -smp "$SMP"
 	      -m "$MEM" -display none -monitor none -no-reboot
 	      -serial "file:$log" -kernel "$KERNEL" -initrd "$initrd"
-	      -append "$cmdline" $virtfs)
+	      -append "$cmdline" $virtfs -qmp "unix:$qmp,server=on,wait=off"
+	      "${diskargs[@]}")
 	;;
 kvm)
 	l1=$PVX_CACHE/l1
@@ -92,7 +126,8 @@ kvm)
 	cat > "$work/l2.sh" <<-EOF
 	exec qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
 	  -display none -monitor none -no-reboot -serial file:/dev/ttyS1 \\
-	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs
+	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs \\
+	  ${diskargs[*]}
 	EOF
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"
@@ -117,7 +152,7 @@ xen)
 	      -no-reboot -serial "file:$log" -kernel "$xen"
 	      -append "console=com1 com1=115200 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=$SMP"
 	      -initrd "$KERNEL console=hvc0 earlyprintk=xen panic=-1 $APPEND,$initrd"
-	      $virtfs)
+	      $virtfs -qmp "unix:$qmp,server=on,wait=off" "${diskargs[@]}")
 	;;
 esac
 
