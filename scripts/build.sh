@@ -36,11 +36,14 @@ if [ "$variant" = lint ]; then
 	out=$PVX_CACHE/build/test
 	[ -f "$out/.config" ] || die "build the test kernel first (make build)"
 	log=$out/lint.log
-	stage "lint: W=1 C=1 on arch/x86/paravirt"
-	touch "$tree"/arch/x86/paravirt/*.c
-	kmake W=1 C=1 arch/x86/paravirt/ > "$log" 2>&1 ||
+	dirs=(arch/x86/paravirt/ drivers/pvblk/)
+	stage "lint: W=1 C=1 on ${dirs[*]}"
+	for d in "${dirs[@]}"; do
+		touch "$tree/$d"*.c
+	done
+	kmake W=1 C=1 "${dirs[@]}" > "$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "lint build failed ($log)"; }
-	if grep -E '(warning|error):' "$log" | grep -E 'paravirt/|asm/pvx\.h'; then
+	if grep -E '(warning|error):' "$log" | grep -E 'paravirt/|pvblk/|asm/pvx\.h'; then
 		die "W=1/sparse warnings in pvx sources ($log)"
 	fi
 	stage "lint: no W=1 or sparse warnings in pvx sources"

@@ -4,7 +4,7 @@
 # assertions, and the patch series checks. Prints one "ok"/"not ok" line
 # per test and ends with "N passed, N failed" alone on a line.
 #
-# CHECK_ONLY=matrix, cli or patches runs one part.
+# CHECK_ONLY=matrix, pvblk, cli or patches runs one part.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +37,7 @@ check() { # name command...
 }
 
 tree=$PVX_CACHE/tree
+. "$PVX_ROOT/scripts/t-pvblk.sh"
 
 # One boot of the matrix and everything asserted on it.
 #   matrix NAME PLATFORM "APPEND" backend hypervisor disabled_by
@@ -117,6 +118,11 @@ if [ "$only" = all ] || [ "$only" = matrix ]; then
 	matrix xen xen "" xen-pv xen none
 fi
 
+if [ "$only" = all ] || [ "$only" = pvblk ]; then
+	pvblk_suite native qmp
+	pvblk_suite kvm
+fi
+
 if [ "$only" = all ] || [ "$only" = cli ]; then
 	# Bad input: a clear message and a non-zero exit.
 	refuses() { # name "expected message" command...
@@ -161,11 +167,13 @@ if [ "$only" = all ] || [ "$only" = patches ]; then
 		bash "$PVX_ROOT/scripts/build.sh" nopvx
 	check "patches: kernel builds with pvx tests as modules" \
 		bash "$PVX_ROOT/scripts/build.sh" modules
-	if find "$PVX_CACHE/build/modules/mod" -name pvx_detect_kunit.ko | grep -q .; then
-		result ok "patches: pvx_detect_kunit.ko built as a module"
-	else
-		result fail "patches: pvx_detect_kunit.ko built as a module"
-	fi
+	for ko in pvx_detect_kunit pvblk pvblk_virtio pvblk_kunit; do
+		if find "$PVX_CACHE/build/modules/mod" -name "$ko.ko" | grep -q .; then
+			result ok "patches: $ko.ko built as a module"
+		else
+			result fail "patches: $ko.ko built as a module"
+		fi
+	done
 	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		! grep -q 'x86_hyper_pvx' "$PVX_CACHE/build/nopvx/System.map" 2>/dev/null &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ]; then

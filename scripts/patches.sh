@@ -177,6 +177,9 @@ checkpatch)
 		--show-types $(series_files) 2>&1) || true
 	printf '%s\n' "$out" | grep -v '^total:' || true
 	printf '%s\n' "$out" | grep '^total:' || true
+	if printf '%s\n' "$out" | grep -q -E 'Traceback|No such file'; then
+		die "checkpatch could not run all its checks (run 'make deps')"
+	fi
 	if printf '%s\n' "$out" | grep -q -E ': (ERROR|WARNING|CHECK):'; then
 		die "checkpatch --strict is not clean"
 	fi

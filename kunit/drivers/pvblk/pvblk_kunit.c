@@ -486,7 +486,7 @@ static struct fake_vdev *fake_vdev(struct kunit *test, u64 features)
 	f->vdev.config = &fake_config_ops;
 	f->vdev.features = features | BIT_ULL(VIRTIO_F_VERSION_1);
 	f->vdev.dev.driver = &pvblk_virtio_driver.driver;
-	f->cfg.capacity = cpu_to_le64(1 << 21);
+	f->cfg.capacity = cpu_to_virtio64(&f->vdev, 1 << 21);
 	return f;
 }
 
@@ -501,10 +501,10 @@ static void pvblk_virtio_no_features(struct kunit *test)
 	struct pvblk_params p;
 
 	/* Garbage where unnegotiated fields live: never read. */
-	f->cfg.seg_max = cpu_to_le32(0);
-	f->cfg.size_max = cpu_to_le32(1);
-	f->cfg.blk_size = cpu_to_le32(3);
-	f->cfg.num_queues = cpu_to_le16(0);
+	f->cfg.seg_max = cpu_to_virtio32(&f->vdev, 0);
+	f->cfg.size_max = cpu_to_virtio32(&f->vdev, 1);
+	f->cfg.blk_size = cpu_to_virtio32(&f->vdev, 3);
+	f->cfg.num_queues = cpu_to_virtio16(&f->vdev, 0);
 	pvblk_virtio_read_params(&f->vdev, &p);
 
 	KUNIT_EXPECT_EQ(test, p.capacity, 1 << 21);
@@ -536,23 +536,23 @@ static void pvblk_virtio_all_features(struct kunit *test)
 		BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES));
 	struct pvblk_params p;
 
-	f->cfg.seg_max = cpu_to_le32(126);
-	f->cfg.size_max = cpu_to_le32(SZ_64K);
-	f->cfg.geometry.cylinders = cpu_to_le16(1000);
+	f->cfg.seg_max = cpu_to_virtio32(&f->vdev, 126);
+	f->cfg.size_max = cpu_to_virtio32(&f->vdev, SZ_64K);
+	f->cfg.geometry.cylinders = cpu_to_virtio16(&f->vdev, 1000);
 	f->cfg.geometry.heads = 16;
 	f->cfg.geometry.sectors = 63;
-	f->cfg.blk_size = cpu_to_le32(4096);
+	f->cfg.blk_size = cpu_to_virtio32(&f->vdev, 4096);
 	f->cfg.physical_block_exp = 0;
 	f->cfg.alignment_offset = 0;
-	f->cfg.min_io_size = cpu_to_le16(1);
-	f->cfg.opt_io_size = cpu_to_le32(16);
+	f->cfg.min_io_size = cpu_to_virtio16(&f->vdev, 1);
+	f->cfg.opt_io_size = cpu_to_virtio32(&f->vdev, 16);
 	f->cfg.wce = 1;
-	f->cfg.num_queues = cpu_to_le16(4);
-	f->cfg.max_discard_sectors = cpu_to_le32(1 << 22);
-	f->cfg.max_discard_seg = cpu_to_le32(1);
-	f->cfg.discard_sector_alignment = cpu_to_le32(8);
-	f->cfg.max_write_zeroes_sectors = cpu_to_le32(1 << 22);
-	f->cfg.max_write_zeroes_seg = cpu_to_le32(1);
+	f->cfg.num_queues = cpu_to_virtio16(&f->vdev, 4);
+	f->cfg.max_discard_sectors = cpu_to_virtio32(&f->vdev, 1 << 22);
+	f->cfg.max_discard_seg = cpu_to_virtio32(&f->vdev, 1);
+	f->cfg.discard_sector_alignment = cpu_to_virtio32(&f->vdev, 8);
+	f->cfg.max_write_zeroes_sectors = cpu_to_virtio32(&f->vdev, 1 << 22);
+	f->cfg.max_write_zeroes_seg = cpu_to_virtio32(&f->vdev, 1);
 	f->cfg.write_zeroes_may_unmap = 1;
 	pvblk_virtio_read_params(&f->vdev, &p);
 
@@ -592,9 +592,9 @@ static void pvblk_virtio_bad_device(struct kunit *test)
 	struct pvblk_params p;
 	u64 cap;
 
-	f->cfg.seg_max = cpu_to_le32(0);
-	f->cfg.size_max = cpu_to_le32(SZ_64K);
-	f->cfg.num_queues = cpu_to_le16(0);
+	f->cfg.seg_max = cpu_to_virtio32(&f->vdev, 0);
+	f->cfg.size_max = cpu_to_virtio32(&f->vdev, SZ_64K);
+	f->cfg.num_queues = cpu_to_virtio16(&f->vdev, 0);
 	pvblk_virtio_read_params(&f->vdev, &p);
 	p.max_transport_segs = 64;
 	p.max_dma_size = U32_MAX;
@@ -602,7 +602,7 @@ static void pvblk_virtio_bad_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lim.max_segments, 1);
 	KUNIT_EXPECT_EQ(test, pvblk_virtio_nr_queues(&f->vdev), 1);
 
-	f->cfg.size_max = cpu_to_le32(512);
+	f->cfg.size_max = cpu_to_virtio32(&f->vdev, 512);
 	pvblk_virtio_read_params(&f->vdev, &p);
 	p.max_transport_segs = 64;
 	KUNIT_EXPECT_EQ(test, pvblk_validate(&f->vdev.dev, &p, &lim, &cap, &geo),

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# pvblk tests of make check, sourced by check.sh (uses its result()).
+#
+#   pvblk_suite PLATFORM [qmp]
+#
+# Boots PLATFORM with four virtio-blk disks (2 queues each) made for the
+# test: vda scratch, vdb fio data, vdc discard, vdd read-only. Runs
+# scripts/guest/pvblk-test.sh in the guest, checks on this machine that
+# holes were punched in the discard image, then boots again on the fio
+# image and verifies its data. "qmp" adds block_resize and device_del
+# through QEMU's monitor (native only: on kvm the monitor is inside L1).
+
+pvblk_suite() {
+	local p=$1 qmp=${2:-} name=pvblk-$1 hook= rc=0 n=0 st rest img
+	[ "$qmp" = qmp ] && hook="bash $PVX_ROOT/scripts/pvblk-hook.sh"
+
+	DISK=64M,64M,16M,8M:ro HOOK=$hook \
+		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh all $qmp" \
+		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
+		> "$RESULTS/$name.out" 2>&1 || rc=$?
+	if [ "$rc" = 0 ]; then
+		result ok "$name: boots clean with pvblk disks, workload done"
+	else
+		result fail "$name: boots clean with pvblk disks, workload done" \
+			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
+	fi
+	while read -r st rest; do
+		n=$((n + 1))
+		if [ "$st" = ok ]; then
+			result ok "$name: $rest"
+		else
+			result fail "$name: ${rest#ok }"
+		fi
+	done < <(sed -n 's/^PVX-T: //p' "$RESULTS/$name.cmd.log" 2>/dev/null)
+	local want=16
+	[ "$qmp" = qmp ] && want=19
+	if [ "$n" = "$want" ]; then
+		result ok "$name: all $want in-guest pvblk tests reported"
+	else
+		result fail "$name: all $want in-guest pvblk tests reported" "$n reported"
+	fi
+
+	img=$RESULTS/$name-disk2.img
+	if python3 "$PVX_ROOT/scripts/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
+		python3 "$PVX_ROOT/scripts/holes.py" "$img" data 8 9 >> "$RESULTS/check.log" 2>&1; then
+		result ok "$name: discard and write-zeroes punched holes in the image"
+	else
+		result fail "$name: discard and write-zeroes punched holes in the image"
+	fi
+
+	rc=0
+	DISK="16M,$RESULTS/$name-disk1.img" \
+		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh verify" \
+		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name-reboot" \
+		> "$RESULTS/$name-reboot.out" 2>&1 || rc=$?
+	if [ "$rc" = 0 ] && grep -q '^PVX-T: ok fio data verifies' "$RESULTS/$name-reboot.cmd.log"; then
+		result ok "$name: fio data verifies after a reboot"
+	else
+		result fail "$name: fio data verifies after a reboot" \
+			"rc=$rc; $(grep 'PVX-T' "$RESULTS/$name-reboot.cmd.log" 2>/dev/null | head -c 300)"
+	fi
+	rm -f "$RESULTS/$name"-disk*.img
+}
