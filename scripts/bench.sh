@@ -3,9 +3,15 @@
 # make bench: timings, never pass/fail. Writes RESULTS/report.md and
 # CSV files; figures are only comparable within one run.
 #
+# BENCH=build,blk picks the parts (default both).
 # build: a clean build of the test kernel with ccache off, into a scratch
 #        build dir (BENCH_CLEAN=0 skips it: about 15 minutes), and an
 #        incremental rebuild after touching one pvx source file.
+# blk:   fio 4k random read at iodepth 1 and 32, 128k sequential read and
+#        write, on one disk image, in one run: pvblk (this kernel) vs the
+#        in-tree virtio_blk and emulated AHCI (Debian's own 6.12 kernel),
+#        on native and kvm; on kvm also L1 KVM exits per I/O and per
+#        second idle, read from L1's debugfs while the guest runs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,19 +32,59 @@ timed() { # label ccache command...
 	stage "bench: $label $(tail -n 1 "$csv" | cut -d, -f2)s"
 }
 
-# Make sure the test build is current, so the rebuild measures one file.
-bash "$PVX_ROOT/scripts/build.sh" test > /dev/null
-touch "$tree/arch/x86/paravirt/core.c"
-timed incremental-one-pvx-file on bash "$PVX_ROOT/scripts/build.sh" test
+parts=${BENCH:-build,blk}
+case ",$parts," in *,build,*) ;; *) build_part=skip ;; esac
 
-if [ "${BENCH_CLEAN:-1}" = 1 ]; then
-	out=$PVX_CACHE/build/bench-clean
-	rm -rf "$out"
-	mkdir -p "$out"
-	cp "$PVX_CACHE/build/test/.config" "$out/.config"
-	timed clean-test-kernel off env CCACHE_DISABLE=1 \
-		make -C "$tree" O="$out" -j"$jobs" olddefconfig bzImage modules
-	rm -rf "$out"
+if [ "${build_part:-}" != skip ]; then
+	# Make sure the test build is current, so the rebuild measures one file.
+	bash "$PVX_ROOT/scripts/build.sh" test > /dev/null
+	touch "$tree/arch/x86/paravirt/core.c"
+	timed incremental-one-pvx-file on bash "$PVX_ROOT/scripts/build.sh" test
+
+	if [ "${BENCH_CLEAN:-1}" = 1 ]; then
+		out=$PVX_CACHE/build/bench-clean
+		rm -rf "$out"
+		mkdir -p "$out"
+		cp "$PVX_CACHE/build/test/.config" "$out/.config"
+		timed clean-test-kernel off env CCACHE_DISABLE=1 \
+			make -C "$tree" O="$out" -j"$jobs" olddefconfig bzImage modules
+		rm -rf "$out"
+	fi
+
+fi
+
+blk_csv=$RESULTS/blk.csv
+kvm_csv=$RESULTS/blk-kvm-exits.csv
+if [[ ",$parts," = *,blk,* ]]; then
+	echo "platform,guest,driver,job,iops,bw_kib,ios" > "$blk_csv"
+	echo "platform,guest,driver,phase,exits,io_exits,mmio_exits,irq_exits,halt_exits,ios,exits_per_io" > "$kvm_csv"
+	img=$RESULTS/bench-disk.img
+	stage "bench: blk: 256 MiB disk image"
+	dd if=/dev/urandom of="$img" bs=1M count=256 status=none
+	for platform in ${BENCH_PLATFORMS:-native kvm}; do
+		for cfg in pvx:virtio stock:virtio stock:ahci; do
+			guest=${cfg%:*}
+			model=${cfg#*:}
+			drv=$model
+			[ "$cfg" = pvx:virtio ] && drv=pvblk
+			[ "$cfg" = stock:virtio ] && drv=virtio_blk
+			name=blk-$platform-$drv
+			stage "bench: blk: $platform, $drv"
+			GUEST=$guest DISK=$img DISK_MODEL=$model \
+				CMD="sh $PVX_ROOT/scripts/guest/blk-bench.sh" \
+				bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
+				> "$RESULTS/$name.out" 2>&1 ||
+				stage "bench: blk: $name failed (see $RESULTS/$name.out)"
+			sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
+				"$RESULTS/$name.cmd.log" 2>/dev/null |
+				sed "s/^/$platform,$guest,$drv,/" >> "$blk_csv"
+			[ -f "$RESULTS/$name.kvm.csv" ] &&
+				python3 "$PVX_ROOT/scripts/kvm-exits.py" "$RESULTS/$name.kvm.csv" \
+					"$RESULTS/$name.cmd.log" "$platform,$guest,$drv" >> "$kvm_csv"
+		done
+	done
+	rm -f "$img"
+	python3 "$PVX_ROOT/scripts/plot.py" "$blk_csv" "$RESULTS/blk.svg"
 fi
 
 {
@@ -57,6 +103,20 @@ fi
 		esac
 		echo "| $what | $secs | $target |"
 	done < "$csv"
+	if [ -f "$blk_csv" ]; then
+		echo
+		echo "## Block: fio on one disk image, same QEMU device, one run"
+		echo
+		echo "Ratios are against the in-tree virtio_blk measured beside it."
+		echo
+		python3 "$PVX_ROOT/scripts/blk-table.py" "$blk_csv"
+		echo
+		echo "![block](blk.svg)"
+		echo
+		echo "## L1 KVM exits (kvm platform)"
+		echo
+		python3 "$PVX_ROOT/scripts/blk-table.py" --exits "$kvm_csv"
+	fi
 } > "$RESULTS/report.md"
 cat "$RESULTS/report.md"
 echo "results: $RESULTS"

@@ -15,7 +15,9 @@
 # workload run in the guest, chrooted into this machine's root shared
 # read-only over virtio-9p), TIMEOUT (s), RESULTS (dir), DISK (disks:
 # <size> for a scratch image, <path> for an image, ":ro" for read-only,
-# comma-separated; vda, vdb, ... in the guest), DISK_MODEL (virtio, ahci),
+# ":l1" on kvm to pass it through L1 as a block device rather than a file
+# on L1's 9p share, comma-separated; vda, vdb, ... in the guest),
+# DISK_MODEL (virtio, ahci),
 # DISK_QUEUES (virtio queues per disk, 2), HOOK (a host command run beside
 # the guest with PVX_LOG and PVX_QMP, the QEMU monitor, in its env).
 #
@@ -37,7 +39,12 @@ esac
 SMP=${SMP:-2}
 MEM=${MEM:-512}
 APPEND=${APPEND:-}
-KERNEL=${KERNEL:-$PVX_CACHE/build/test/arch/x86/boot/bzImage}
+# GUEST=stock boots Debian's own 6.12 kernel instead: the baseline.
+case "${GUEST:-pvx}" in
+pvx) KERNEL=${KERNEL:-$PVX_CACHE/build/test/arch/x86/boot/bzImage} ;;
+stock) KERNEL=${KERNEL:-$PVX_CACHE/l1/root/boot/vmlinuz-$(cat "$PVX_CACHE/l1/kver" 2>/dev/null)} ;;
+*) die "GUEST=$GUEST: want pvx or stock" ;;
+esac
 RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
 case "$platform" in
 native) TIMEOUT=${TIMEOUT:-600} ;;
@@ -65,9 +72,15 @@ log=$RESULTS/$name.log
 work=$(mktemp -d "$PVX_CACHE/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-bash "$PVX_ROOT/scripts/initramfs.sh" $([ "$platform" = kvm ] && echo l1) >&2
+bash "$PVX_ROOT/scripts/initramfs.sh" >&2
+[ "$platform" = kvm ] && bash "$PVX_ROOT/scripts/initramfs.sh" l1 >&2
 initrd=$work/initrd.gz
-cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
+if [ "${GUEST:-pvx}" = stock ]; then
+	bash "$PVX_ROOT/scripts/initramfs.sh" stock >&2
+	cp "$PVX_CACHE/initramfs/stock.cpio.gz" "$initrd"
+else
+	cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
+fi
 if [ -n "${CMD:-}${SCRIPT:-}" ]; then
 	mkdir -p "$work/user/pvx"
 	if [ -n "${CMD:-}" ]; then
@@ -80,6 +93,8 @@ fi
 
 # Disks: DISK=<size>|<path>[:ro],... appear in order as vda, vdb, ...
 diskargs=()
+l1disks=()
+scratch=()	# image size image size ...: made anew for every attempt
 if [ -n "${DISK:-}" ]; then
 	case "${DISK_MODEL:-virtio}" in
 	virtio | ahci) ;;
@@ -90,15 +105,28 @@ if [ -n "${DISK:-}" ]; then
 	IFS=, read -r -a disks <<< "$DISK"
 	for d in "${disks[@]}"; do
 		ro=off
+		viaL1=
+		case "$d" in *:ro) ro=on; d=${d%:ro} ;; esac
+		case "$d" in *:l1) viaL1=1; d=${d%:l1} ;; esac
 		case "$d" in *:ro) ro=on; d=${d%:ro} ;; esac
 		if [[ "$d" =~ ^[0-9]+[KMGT]?$ ]]; then
 			img=$RESULTS/$name-disk$n.img
-			rm -f "$img"
-			qemu-img create -q -f raw "$img" "$d" ||
-				die "cannot create a $d disk image"
+			scratch+=("$img" "$d")
 		else
 			[ -f "$d" ] || die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
 			img=$(realpath "$d")
+		fi
+		if [ "$platform" = kvm ] && [ -n "$viaL1" ]; then
+			# ":l1": L0 gives the image to L1 as a virtio disk, L1's
+			# QEMU gives that block device to the guest, so the
+			# guest's DISCARD and WRITE_ZEROES reach the image on
+			# this machine (over L1's 9p share they cannot). Heavy
+			# I/O this way starves L1 under TCG (RCU stalls), so it
+			# is for the disks that need it. l2.sh finds the L1 disk
+			# by its serial.
+			l1disks+=(-drive "file=$img,format=raw,if=none,id=l1disk$n,readonly=$ro,discard=unmap"
+				  -device "virtio-blk-pci,drive=l1disk$n,serial=pvx-l1disk$n")
+			img="\$(l1dev pvx-l1disk$n)"
 		fi
 		diskargs+=(-drive "file=$img,format=raw,if=none,id=disk$n,readonly=$ro,discard=unmap")
 		if [ "${DISK_MODEL:-virtio}" = virtio ]; then
@@ -127,11 +155,22 @@ kvm)
 	l1=$PVX_CACHE/l1
 	[ -f "$l1/.done" ] || die "L1 kernel missing: run 'make deps'"
 	# L1 copies of the kernel and initrd, reachable through 9p.
+	# L2's console passes through L1's kvm-sampler.sh, which snapshots
+	# L1's KVM counters for L2 at each "PVX-PHASE:" line the guest
+	# prints, into NAME.kvm.csv, carries out its "PVX-QMP:" requests on
+	# L2's monitor, and copies everything to ttyS1.
 	cat > "$work/l2.sh" <<-EOF
-	exec qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
-	  -display none -monitor none -no-reboot -serial file:/dev/ttyS1 \\
+	l1dev() {
+		for b in /sys/block/vd*; do
+			[ "\$(cat \$b/serial 2>/dev/null)" = "\$1" ] && echo /dev/\${b##*/}
+		done
+	}
+	qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
+	  -display none -monitor none -no-reboot -serial stdio \\
+	  -qmp unix:/run/pvx-l2.qmp,server=on,wait=off \\
 	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs \\
-	  ${diskargs[*]}
+	  ${diskargs[*]} 2>&1 < /dev/null |
+	  bash $PVX_ROOT/scripts/guest/kvm-sampler.sh $RESULTS/$name.kvm.csv > /dev/ttyS1
 	EOF
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"
@@ -139,12 +178,13 @@ kvm)
 	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
 	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-pku,-xsave -smp "$SMP"
-	      -m $((MEM + 1024)) -display none -monitor none -no-reboot
+	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
 	      -append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=never pvx.results=$RESULTS"
-	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none")
+	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
+	      "${l1disks[@]}")
 	;;
 xen)
 	xen=$PVX_CACHE/xen-4.17
@@ -174,12 +214,23 @@ run_once() {
 		PVX_LOG=$log PVX_QMP=$qmp bash -c "$HOOK" > "$RESULTS/$name.hook.log" 2>&1 &
 		hpid=$!
 	fi
+	# The guest's "PVX-QMP:" requests; on kvm the L1 serves them.
+	if [ "$platform" != kvm ]; then
+		PVX_LOG=$log PVX_QMP=$qmp bash "$PVX_ROOT/scripts/qmp-hook.sh" \
+			> "$RESULTS/$name.qmp.log" 2>&1 &
+		hpid="$hpid $!"
+	fi
 
 	# Watch the log: done, dead, or out of time.
 	verdict=
 	end_at=0
 	while kill -0 "$qpid" 2>/dev/null; do
 		now=$(date +%s)
+		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
+			grep -aqE 'rcu.*(stall|starved)|soft lockup' "$RESULTS/$name.l1.log"; then
+			verdict="the nested test bed (L1) stalled"
+			break
+		fi
 		if [ "$end_at" = 0 ]; then
 			if grep -aq '^PVX-DONE' "$log"; then
 				verdict=done
@@ -210,21 +261,37 @@ run_once() {
 	kill -9 "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
 	if [ -n "$hpid" ]; then
-		kill "$hpid" 2>/dev/null || true
-		wait "$hpid" 2>/dev/null || true
+		# shellcheck disable=SC2086
+		kill $hpid 2>/dev/null || true
+		# shellcheck disable=SC2086
+		wait $hpid 2>/dev/null || true
 	fi
 }
 
-# The nested L1 is a stock kernel under TCG; now and then it dies in its
-# own boot (e.g. an int3 patching race). That is the test bed failing,
-# not the kernel under test: try again, twice at most, and say so.
+# The nested L1 is a stock kernel under TCG; now and then it dies (an
+# int3 patching race in its boot, a silent reset or an RCU stall while
+# L2 does I/O). That is the test bed failing, not the kernel under test:
+# when L1 died without the guest saying a word about it, try again, twice
+# at most, on fresh scratch disks, and say so. The logs of a failed
+# attempt are kept as NAME.attemptN.*.
 for attempt in 1 2 3; do
 	: > "$log"
+	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
+		rm -f "${scratch[i]}"
+		qemu-img create -q -f raw "${scratch[i]}" "${scratch[i + 1]}" ||
+			die "cannot create a ${scratch[i + 1]} disk image"
+	done
 	run_once
-	[ "$platform" = kvm ] && [ "$verdict" != done ] && [ ! -s "$log" ] &&
-		grep -aqE 'Kernel panic|Oops' "$RESULTS/$name.l1.log" 2>/dev/null || break
-	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.l1-attempt$attempt.log"
-	stage "boot $name: the L1 kernel died before the guest started; retrying" >&2
+	# L1 says "L1: L2 exited" whenever the guest's QEMU ends: without it
+	# L1 itself died or stalled under the guest, which the guest's own
+	# log must not explain.
+	[ "$platform" = kvm ] && [ "$verdict" != done ] &&
+		! grep -aq '^L1: L2 exited' "$RESULTS/$name.l1.log" &&
+		! grep -aqE 'Kernel panic|Oops|BUG:|WARNING:' "$log" || break
+	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.attempt$attempt.l1.log"
+	cp "$log" "$RESULTS/$name.attempt$attempt.log"
+	stage "boot $name: the nested test bed died under the guest ($verdict); retrying" >&2
+	kill -9 "$qpid" 2>/dev/null || true
 done
 elapsed=$(( $(date +%s) - start ))
 if [ -s "$work/qemu.out" ]; then

@@ -120,7 +120,7 @@ fi
 
 if [ "$only" = all ] || [ "$only" = pvblk ]; then
 	pvblk_suite native qmp
-	pvblk_suite kvm
+	pvblk_suite kvm qmp
 fi
 
 if [ "$only" = all ] || [ "$only" = cli ]; then

@@ -3,8 +3,10 @@
 # Build the initramfs images (gzip'ed newc cpio) into $PVX_CACHE/initramfs:
 #   guest.cpio.gz  busybox-static + scripts/guest/init, for the kernel
 #                  under test on every platform
-#   l1.cpio.gz     busybox-static + kvm-amd and 9p modules of the Debian
+#   l1.cpio.gz     busybox-static + kvm-amd, 9p, virtio_blk modules of the Debian
 #                  L1 kernel + scripts/guest/l1-init, for nested KVM
+#   stock.cpio.gz  the guest init + 9p, virtio_blk and AHCI modules, for
+#                  Debian's own kernel as a benchmark baseline
 # A run appends a small archive of its own (the kernel unpacks them in
 # order), so the user's workload never needs a rebuild of these.
 set -euo pipefail
@@ -39,21 +41,16 @@ if [ ! -s "$out/guest.cpio.gz" ] || [ "$PVX_ROOT/scripts/guest/init" -nt "$out/g
 	stage "initramfs: $out/guest.cpio.gz"
 fi
 
-# l1 (needs the Debian kernel fetched by deps.sh)
-l1=$PVX_CACHE/l1
-if [ "${1:-}" = l1 ] && { [ ! -s "$out/l1.cpio.gz" ] ||
-	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$out/l1.cpio.gz" ]; }; then
-	[ -f "$l1/.done" ] || die "L1 kernel missing: run 'make deps'"
-	kver=$(cat "$l1/kver")
-	mdir=$l1/root/lib/modules/$kver
+# Modules of the Debian kernel, with their dependencies, decompressed
+# (busybox insmod reads no .ko.xz) into DIR/mods, load order in
+# DIR/modules.order: a module's dependencies, deepest first, then it.
+debian_modules() { # dir module...
+	local d=$1 want line deps m name
+	shift
+	[ -f "$l1/.done" ] || die "Debian kernel missing: run 'make deps'"
 	[ -f "$mdir/modules.dep" ] || depmod -b "$l1/root" "$kver"
-	d=$out/l1.d
-	skel "$d"
-	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
-	# Load order from modules.dep: a module's dependencies, deepest
-	# first, then the module.
 	: > "$d/modules.order"
-	for want in kvm-amd 9pnet_virtio 9p; do
+	for want in "$@"; do
 		line=$(grep -E "/$want\.ko(\.xz)?:" "$mdir/modules.dep") ||
 			die "module $want not in $kver"
 		deps=$(echo "${line#*:}" | tr ' ' '\n' | tac)
@@ -67,7 +64,33 @@ if [ "${1:-}" = l1 ] && { [ ! -s "$out/l1.cpio.gz" ] ||
 			echo "$name" >> "$d/modules.order"
 		done
 	done
+}
+
+l1=$PVX_CACHE/l1
+kver=$(cat "$l1/kver" 2>/dev/null || true)
+mdir=$l1/root/lib/modules/$kver
+
+# l1: the nested KVM platform's L1 (Debian kernel fetched by deps.sh)
+if [ "${1:-}" = l1 ] && { [ ! -s "$out/l1.cpio.gz" ] ||
+	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$out/l1.cpio.gz" ]; }; then
+	d=$out/l1.d
+	skel "$d"
+	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
+	debian_modules "$d" kvm-amd 9pnet_virtio 9p virtio_blk
 	mkcpio "$d" "$out/l1.cpio.gz"
 	rm -rf "$d"
 	stage "initramfs: $out/l1.cpio.gz"
+fi
+
+# stock: the guest init for Debian's own kernel, the baseline of the
+# benchmarks (in-tree virtio_blk, AHCI), with the modules it needs.
+if [ "${1:-}" = stock ] && { [ ! -s "$out/stock.cpio.gz" ] ||
+	[ "$PVX_ROOT/scripts/guest/init" -nt "$out/stock.cpio.gz" ]; }; then
+	d=$out/stock.d
+	skel "$d"
+	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
+	debian_modules "$d" 9pnet_virtio 9p virtio_blk ahci sd_mod
+	mkcpio "$d" "$out/stock.cpio.gz"
+	rm -rf "$d"
+	stage "initramfs: $out/stock.cpio.gz"
 fi

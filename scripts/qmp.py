@@ -13,7 +13,7 @@ import sys
 
 def main():
     path, cmd = sys.argv[1:3]
-    args = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    args = json.loads(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] else {}
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(30)
     s.connect(path)

@@ -419,8 +419,60 @@ static const struct attribute_group pvblk_attr_group = {
 	.attrs = pvblk_attrs,
 };
 
+/* /sys/block/vdX/pvblk/: what the core counted, one value per file. */
+static ssize_t pvblk_stat_emit(struct device *dev, char *buf, size_t offset)
+{
+	struct pvblk_dev *pd = dev_to_disk(dev)->private_data;
+	atomic64_t *v = (void *)&pd->stats + offset;
+
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(v));
+}
+
+static ssize_t requests_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	return pvblk_stat_emit(dev, buf, offsetof(struct pvblk_stats, requests));
+}
+static DEVICE_ATTR_RO(requests);
+
+static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return pvblk_stat_emit(dev, buf, offsetof(struct pvblk_stats, errors));
+}
+static DEVICE_ATTR_RO(errors);
+
+static ssize_t bad_completions_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return pvblk_stat_emit(dev, buf,
+			       offsetof(struct pvblk_stats, bad_completions));
+}
+static DEVICE_ATTR_RO(bad_completions);
+
+static ssize_t ring_full_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return pvblk_stat_emit(dev, buf, offsetof(struct pvblk_stats, ring_full));
+}
+static DEVICE_ATTR_RO(ring_full);
+
+static struct attribute *pvblk_stat_attrs[] = {
+	&dev_attr_requests.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_bad_completions.attr,
+	&dev_attr_ring_full.attr,
+	NULL,
+};
+
+static const struct attribute_group pvblk_stat_group = {
+	.name = "pvblk",
+	.attrs = pvblk_stat_attrs,
+};
+
 static const struct attribute_group *pvblk_attr_groups[] = {
 	&pvblk_attr_group,
+	&pvblk_stat_group,
 	NULL,
 };
 

@@ -131,11 +131,12 @@ struct pvblk_transport_ops {
 	int (*set_writeback)(struct pvblk_dev *pd, bool writeback);
 };
 
+/* Shown in /sys/block/vdX/pvblk/. */
 struct pvblk_stats {
-	atomic64_t requests;
-	atomic64_t errors;
+	atomic64_t requests;		/* handed to the transport */
+	atomic64_t errors;		/* completed with an error */
 	atomic64_t bad_completions;	/* rejected device input */
-	atomic64_t ring_full;
+	atomic64_t ring_full;		/* transport had no room */
 };
 
 struct pvblk_dev {

@@ -6,11 +6,13 @@
 #
 #   pvblk-test.sh all [qmp]  vda scratch (mkfs, cache mode, resize and
 #                            unplug with qmp), vdb fio data, vdc discard,
-#                            vdd read-only
+#                            vdd read-only. QMP requests are printed as
+#                            "PVX-QMP: COMMAND ARGS" lines: the harness
+#                            (or on kvm the L1) carries them out.
 #   pvblk-test.sh verify     vdb: the fio data of "all", after a reboot
 FIO_DISK=/dev/vdb
-FIO_JOB="--name=pvblk --filename=$FIO_DISK --rw=randwrite --bs=4k --size=4M
---numjobs=4 --offset_increment=4M --ioengine=libaio --iodepth=8 --direct=1
+FIO_JOB="--name=pvblk --filename=$FIO_DISK --rw=randwrite --bs=4k --size=2M
+--numjobs=4 --offset_increment=4M --ioengine=libaio --iodepth=4 --direct=1
 --verify=crc32c --randseed=42 --group_reporting"
 
 t() { # status name [why]
@@ -31,6 +33,13 @@ drivers() {
 	[ "$n" -ge 2 ]; t $? "one hardware queue per virtqueue" "$n queues"
 	s=$(cat /sys/block/vdb/serial)
 	[ "$s" = pvx-disk1 ]; t $? "GET_ID gives the serial in sysfs" "'$s'"
+}
+
+stats() {
+	r=$(cat /sys/block/vdb/pvblk/requests)
+	e=$(cat /sys/block/vdb/pvblk/bad_completions)
+	[ "$r" -gt 1000 ] && [ "$e" = 0 ]
+	t $? "the core counts requests, no bad completions" "requests=$r bad=$e"
 }
 
 fs() {
@@ -97,12 +106,13 @@ readonly_disk() {
 
 resize() {
 	old=$(cat /sys/block/vda/size)
-	python3 - "$old" <<'EOF' &
+	rm -f /tmp/uevent-ready
+	python3 - <<'EOF' &
 import socket, sys, time
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 15)
 s.bind((0, 1))
 s.settimeout(90)
-print("PVX-READY-RESIZE", flush=True)
+open("/tmp/uevent-ready", "w").close()
 end = time.time() + 90
 while time.time() < end:
     msg = s.recv(8192).split(b"\0")
@@ -111,6 +121,12 @@ while time.time() < end:
 sys.exit(1)
 EOF
 	py=$!
+	i=0
+	while [ ! -e /tmp/uevent-ready ] && [ $i -lt 30 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo 'PVX-QMP: block_resize {"device": "disk0", "size": 134217728}'
 	i=0
 	while [ "$(cat /sys/block/vda/size)" = "$old" ] && [ $i -lt 90 ]; do
 		sleep 1
@@ -127,7 +143,7 @@ unplug() {
 		--iodepth=16 --direct=1 --time_based --runtime=120 > /tmp/fio-unplug 2>&1 &
 	fio=$!
 	sleep 3
-	echo "PVX-READY-UNPLUG"
+	echo 'PVX-QMP: device_del {"id": "vdisk0"}'
 	i=0
 	while kill -0 $fio 2>/dev/null && [ $i -lt 100 ]; do
 		sleep 1
@@ -150,6 +166,7 @@ all)
 	fs
 	cache
 	fio_write
+	stats
 	discard
 	readonly_disk
 	if [ "$2" = qmp ]; then

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the nested KVM platform's L1 (chrooted into the machine's root):
+# copies L2's console from stdin to stdout and, at every line
+# "PVX-PHASE: NAME begin|end" the guest prints, appends L1 KVM's counters
+# for the running L2 VM (debugfs /sys/kernel/debug/kvm/<pid>-<fd>/) to
+# the CSV file $1 as: phase,event,counter,value. L1's counters count only
+# VMs that still exist, so they must be read while L2 runs. A line
+# "PVX-QMP: COMMAND ARGS" runs that command on L2's monitor ($2).
+csv=$1
+qmp=${2:-/run/pvx-l2.qmp}
+here=$(dirname "$0")
+echo "phase,event,counter,value" > "$csv"
+snapshot() { # phase event
+	local d f
+	for d in /sys/kernel/debug/kvm/*-*/; do
+		[ -d "$d" ] || continue
+		for f in exits io_exits mmio_exits halt_exits irq_exits \
+			 hypercalls irq_injections nmi_injections \
+			 insn_emulation signal_exits request_irq_exits \
+			 host_state_reload irq_window_exits nmi_window_exits; do
+			[ -r "$d$f" ] && echo "$1,$2,$f,$(cat "$d$f")"
+		done
+	done >> "$csv"
+}
+while IFS= read -r line; do
+	printf '%s\n' "$line"
+	case "$line" in
+	PVX-PHASE:*)
+		read -r phase event _ <<< "${line#PVX-PHASE: }"
+		snapshot "$phase" "${event%$'\r'}"
+		;;
+	PVX-QMP:*)
+		req=${line#PVX-QMP: }
+		req=${req%$'\r'}
+		python3 "$here/../qmp.py" "$qmp" "${req%% *}" \
+			"$([ "${req#* }" != "$req" ] && printf '%s' "${req#* }")" >&2 &
+		;;
+	esac
+done
