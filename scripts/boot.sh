@@ -75,7 +75,10 @@ trap 'rm -rf "$work"' EXIT
 bash "$PVX_ROOT/scripts/initramfs.sh" >&2
 [ "$platform" = kvm ] && bash "$PVX_ROOT/scripts/initramfs.sh" l1 >&2
 initrd=$work/initrd.gz
-if [ "${GUEST:-pvx}" = stock ]; then
+if [ -n "${BASE_INITRD:-}" ]; then
+	[ -f "$BASE_INITRD" ] || die "BASE_INITRD=$BASE_INITRD: no such file"
+	cp "$BASE_INITRD" "$initrd"
+elif [ "${GUEST:-pvx}" = stock ]; then
 	bash "$PVX_ROOT/scripts/initramfs.sh" stock >&2
 	cp "$PVX_CACHE/initramfs/stock.cpio.gz" "$initrd"
 else
@@ -227,7 +230,7 @@ run_once() {
 	while kill -0 "$qpid" 2>/dev/null; do
 		now=$(date +%s)
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
-			grep -aqE 'rcu.*(stall|starved)|soft lockup' "$RESULTS/$name.l1.log"; then
+			grep -aqE 'rcu.*(stall|starved)|soft lockup' "$RESULTS/$name.l1.log" 2>/dev/null; then
 			verdict="the nested test bed (L1) stalled"
 			break
 		fi
@@ -268,12 +271,17 @@ run_once() {
 	fi
 }
 
-# The nested L1 is a stock kernel under TCG; now and then it dies (an
-# int3 patching race in its boot, a silent reset or an RCU stall while
-# L2 does I/O). That is the test bed failing, not the kernel under test:
-# when L1 died without the guest saying a word about it, try again, twice
-# at most, on fresh scratch disks, and say so. The logs of a failed
-# attempt are kept as NAME.attemptN.*.
+SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
+
+# The nested test bed is unreliable under TCG: the L1 kernel (a stock
+# Debian kernel) dies now and then (an int3 patching race in its boot,
+# RCU stalls), and under heavy I/O the L2 guest is sometimes reset
+# without a word, with Debian's own kernel and in-tree virtio_blk as
+# much as with pvx's (seen in 1 of 2 runs of 3 fio jobs). Those are the
+# test bed failing: when the guest's log has no complaint of its own,
+# try again, twice at most, on fresh scratch disks, and say so. A real
+# bug that resets the guest fails all three. The logs of a failed attempt
+# are kept as NAME.attemptN.*.
 for attempt in 1 2 3; do
 	: > "$log"
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
@@ -282,12 +290,9 @@ for attempt in 1 2 3; do
 			die "cannot create a ${scratch[i + 1]} disk image"
 	done
 	run_once
-	# L1 says "L1: L2 exited" whenever the guest's QEMU ends: without it
-	# L1 itself died or stalled under the guest, which the guest's own
-	# log must not explain.
+	# Retry only when the guest's own log has nothing to say about it.
 	[ "$platform" = kvm ] && [ "$verdict" != done ] &&
-		! grep -aq '^L1: L2 exited' "$RESULTS/$name.l1.log" &&
-		! grep -aqE 'Kernel panic|Oops|BUG:|WARNING:' "$log" || break
+		! grep -aqE "$SPLATS" "$log" || break
 	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.attempt$attempt.l1.log"
 	cp "$log" "$RESULTS/$name.attempt$attempt.log"
 	stage "boot $name: the nested test bed died under the guest ($verdict); retrying" >&2
@@ -303,7 +308,6 @@ klog=$RESULTS/$name.kernel.log
 tr -d '\r' < "$log" | grep -av '^(XEN)' |
 	sed '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/d' > "$klog" || true
 
-SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
 [ "$verdict" = done ] || fail+=("no clean end: $verdict (${elapsed}s)")

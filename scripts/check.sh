@@ -174,6 +174,34 @@ if [ "$only" = all ] || [ "$only" = patches ]; then
 			result fail "patches: $ko.ko built as a module"
 		fi
 	done
+	# The modules kernel, booted: pvblk loads as a module and drives a
+	# disk, and the KUnit suites run as their modules load.
+	rc=0
+	bash "$PVX_ROOT/scripts/initramfs.sh" modules >> "$RESULTS/check.log" 2>&1 &&
+	KERNEL=$PVX_CACHE/build/modules/arch/x86/boot/bzImage \
+		BASE_INITRD=$PVX_CACHE/initramfs/modules.cpio.gz DISK=16M \
+		CMD='readlink /sys/block/vda/device/driver; cat /sys/module/pvblk/initstate; dd if=/dev/vda of=/dev/null bs=1M count=16 iflag=direct status=none && echo read-ok' \
+		bash "$PVX_ROOT/scripts/boot.sh" native modules > "$RESULTS/modules.out" 2>&1 || rc=$?
+	if [ "$rc" = 0 ] && grep -q 'drivers/pvblk-virtio$' "$RESULTS/modules.cmd.log" &&
+		grep -qx live "$RESULTS/modules.cmd.log" && grep -qx read-ok "$RESULTS/modules.cmd.log"; then
+		result ok "modules: pvblk.ko and pvblk_virtio.ko load and drive a disk"
+	else
+		result fail "modules: pvblk.ko and pvblk_virtio.ko load and drive a disk" \
+			"rc=$rc; $(head -c 300 "$RESULTS/modules.cmd.log" 2>/dev/null)"
+	fi
+	n=0
+	if python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$RESULTS/modules.log" \
+		"$RESULTS/modules.kunit.json" > "$RESULTS/modules.kunit.txt" 2>> "$RESULTS/check.log"; then
+		n=$(grep -c . "$RESULTS/modules.kunit.txt")
+	fi
+	if [ "$n" -gt 0 ] && ! grep -qv '^PASS' "$RESULTS/modules.kunit.txt" &&
+		grep -q ' pvblk_' "$RESULTS/modules.kunit.txt" &&
+		grep -q ' pvx_detect\.' "$RESULTS/modules.kunit.txt"; then
+		result ok "modules: the KUnit suites pass when loaded as modules ($n cases)"
+	else
+		result fail "modules: the KUnit suites pass when loaded as modules" \
+			"$(grep -v '^PASS' "$RESULTS/modules.kunit.txt" 2>/dev/null | head -n 3 | tr '\n' ' ')"
+	fi
 	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		! grep -q 'x86_hyper_pvx' "$PVX_CACHE/build/nopvx/System.map" 2>/dev/null &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ]; then

@@ -45,10 +45,14 @@ fi
 # (busybox insmod reads no .ko.xz) into DIR/mods, load order in
 # DIR/modules.order: a module's dependencies, deepest first, then it.
 debian_modules() { # dir module...
-	local d=$1 want line deps m name
-	shift
 	[ -f "$l1/.done" ] || die "Debian kernel missing: run 'make deps'"
 	[ -f "$mdir/modules.dep" ] || depmod -b "$l1/root" "$kver"
+	add_modules "$mdir" "$@"
+}
+
+add_modules() { # moddir dir module...
+	local mdir=$1 d=$2 want line deps m name
+	shift 2
 	: > "$d/modules.order"
 	for want in "$@"; do
 		line=$(grep -E "/$want\.ko(\.xz)?:" "$mdir/modules.dep") ||
@@ -93,4 +97,20 @@ if [ "${1:-}" = stock ] && { [ ! -s "$out/stock.cpio.gz" ] ||
 	mkcpio "$d" "$out/stock.cpio.gz"
 	rm -rf "$d"
 	stage "initramfs: $out/stock.cpio.gz"
+fi
+
+# modules: the guest init + the pvx modules of the "modules" build
+# variant, loaded at boot: pvblk drives the disks as a module and the
+# KUnit suites run as they load.
+if [ "${1:-}" = modules ]; then
+	mb=$PVX_CACHE/build/modules/mod/lib/modules
+	mkv=$(ls "$mb" 2>/dev/null | head -n 1)
+	[ -n "$mkv" ] || die "no modules build: run 'scripts/build.sh modules'"
+	d=$out/modules.d
+	skel "$d"
+	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
+	add_modules "$mb/$mkv" "$d" pvblk_virtio pvblk_kunit pvx_detect_kunit
+	mkcpio "$d" "$out/modules.cpio.gz"
+	rm -rf "$d"
+	stage "initramfs: $out/modules.cpio.gz"
 fi
