@@ -6,12 +6,17 @@
 
 Runs tools/testing/kunit/kunit.py parse on LOG, writes its JSON to
 JSON_OUT and prints one line per test case, "PASS suite.case" (or FAIL,
-SKIP, ERROR), parameterised cases as suite.case.param. Exit status 1
-when the parser finds no KTAP at all.
+SKIP, ERROR), parameterised cases as suite.case.param. Suites built in
+print one KTAP document at boot; each test module prints its own when it
+loads, so the log is cut at every top-level "KTAP version" line and each
+document is parsed on its own. Exit status 1 when there is no KTAP.
 """
 import json
+import re
 import subprocess
 import sys
+
+TOP = re.compile(r"^(\[[^\]]*\] )?(KTAP version \d+|TAP version \d+)$")
 
 
 def walk(group, prefix):
@@ -21,23 +26,43 @@ def walk(group, prefix):
         yield from walk(sub, prefix + sub["name"] + ".")
 
 
+def documents(text):
+    docs, cur = [], None
+    for line in text.splitlines():
+        if TOP.match(line):
+            cur = []
+            docs.append(cur)
+        if cur is not None:
+            cur.append(line)
+    return ["\n".join(d) + "\n" for d in docs]
+
+
+def parse(tree, doc, out):
+    subprocess.run(
+        [sys.executable, tree + "/tools/testing/kunit/kunit.py", "parse",
+         "--json=" + out],
+        input=doc, text=True, capture_output=True, check=False)
+    with open(out) as f:
+        return json.load(f)
+
+
 def main():
     tree, log, out = sys.argv[1:4]
     with open(log, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r", "")
-    proc = subprocess.run(
-        [sys.executable, tree + "/tools/testing/kunit/kunit.py", "parse",
-         "--json=" + out],
-        input=text, text=True, capture_output=True, check=False)
-    try:
-        with open(out) as f:
-            top = json.load(f)
-    except (OSError, ValueError):
-        sys.stderr.write(proc.stdout + proc.stderr)
-        return 1
-    cases = list(walk(top, ""))
+    groups, cases = [], []
+    for doc in documents(text):
+        try:
+            top = parse(tree, doc, out)
+        except (OSError, ValueError):
+            continue
+        groups.append(top)
+        cases.extend(walk(top, ""))
+    with open(out, "w") as f:
+        json.dump({"name": "KUnit Test Group", "sub_groups": groups,
+                   "test_cases": []}, f, indent=1)
     if not cases:
-        sys.stderr.write(proc.stdout[-2000:])
+        sys.stderr.write("no KTAP found in %s\n" % log)
         return 1
     for status, name in cases:
         print(status, name)
