@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the patched kernel.
 #
-#   build.sh [VARIANT]   VARIANT: test (default), nopvx, modules, kasan
+#   build.sh [VARIANT]   VARIANT: test (default), bench (no debug options,
+#                        for timings), nopvx, modules, kasan
 #   build.sh lint        W=1 and sparse (C=1) over the pvx sources
 #
 # The config is the small guest base config + Kconfig.fragment + the
@@ -16,11 +17,12 @@ variant=${1:-test}
 CFG=$PVX_ROOT/scripts/config
 case "$variant" in
 test)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config") ;;
+bench)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment") ;;
 kasan)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config" "$CFG/kasan.config") ;;
 nopvx)	frags=("$CFG/guest.config" "$CFG/test.config" "$CFG/nopvx.config") ;;
 modules) frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config" "$CFG/modules.config") ;;
 lint)	frags=() ;;
-*)	die "unknown build variant '$variant' (test, nopvx, modules, kasan, lint)" ;;
+*)	die "unknown build variant '$variant' (test, bench, nopvx, modules, kasan, lint)" ;;
 esac
 
 command -v ccache >/dev/null || die "ccache missing: run 'make deps'"

@@ -120,6 +120,7 @@ fi
 
 if [ "$only" = all ] || [ "$only" = pvblk ]; then
 	pvblk_suite native qmp
+	pvblk_poll_suite native
 	pvblk_suite kvm qmp
 fi
 

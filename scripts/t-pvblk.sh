@@ -61,3 +61,32 @@ pvblk_suite() {
 	fi
 	rm -f "$RESULTS/$name"-disk*.img
 }
+
+# Polled queues: pvblk.poll_queues=1 on a 3-queue disk, io_uring IOPOLL.
+pvblk_poll_suite() {
+	local p=$1 name=pvblk-poll-$1 rc=0 st rest n=0
+	APPEND=pvblk.poll_queues=1 DISK=32M DISK_QUEUES=3 \
+		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh poll" \
+		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
+		> "$RESULTS/$name.out" 2>&1 || rc=$?
+	if [ "$rc" = 0 ]; then
+		result ok "$name: boots clean, workload done"
+	else
+		result fail "$name: boots clean, workload done" \
+			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
+	fi
+	while read -r st rest; do
+		n=$((n + 1))
+		if [ "$st" = ok ]; then
+			result ok "$name: $rest"
+		else
+			result fail "$name: ${rest#ok }"
+		fi
+	done < <(sed -n 's/^PVX-T: //p' "$RESULTS/$name.cmd.log" 2>/dev/null)
+	if [ "$n" = 4 ]; then
+		result ok "$name: all 4 in-guest poll tests reported"
+	else
+		result fail "$name: all 4 in-guest poll tests reported" "$n reported"
+	fi
+	rm -f "$RESULTS/$name"-disk*.img
+}

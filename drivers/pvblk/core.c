@@ -27,6 +27,11 @@ module_param(num_queues, uint, 0444);
 MODULE_PARM_DESC(num_queues,
 		 "Most hardware queues per disk (0: one per CPU, as the device allows)");
 
+static unsigned int poll_queues;
+module_param(poll_queues, uint, 0444);
+MODULE_PARM_DESC(poll_queues,
+		 "Hardware queues without interrupts, for polled I/O (io_uring IOPOLL)");
+
 static unsigned int queue_depth;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth, "Requests per hardware queue (0: the ring size)");
@@ -312,15 +317,34 @@ static void pvblk_map_queues(struct blk_mq_tag_set *set)
 	struct pvblk_dev *pd = set->driver_data;
 	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_DEFAULT];
 
+	map->nr_queues = pd->nr_queues - pd->nr_poll_queues;
+	map->queue_offset = 0;
 	if (pd->ops->map_queues)
 		pd->ops->map_queues(pd, map);
 	else
 		blk_mq_map_queues(map);
+
+	if (set->nr_maps <= HCTX_TYPE_POLL)
+		return;
+	set->map[HCTX_TYPE_READ].nr_queues = 0;
+	/* No interrupts, so no affinity to follow. */
+	map = &set->map[HCTX_TYPE_POLL];
+	map->nr_queues = pd->nr_poll_queues;
+	map->queue_offset = pd->nr_queues - pd->nr_poll_queues;
+	blk_mq_map_queues(map);
+}
+
+static int pvblk_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct pvblk_dev *pd = hctx->queue->queuedata;
+
+	return pd->ops->poll(pd, hctx->queue_num);
 }
 
 static const struct blk_mq_ops pvblk_mq_ops = {
 	.queue_rq	= pvblk_queue_rq,
 	.map_queues	= pvblk_map_queues,
+	.poll		= pvblk_poll,
 	.commit_rqs	= pvblk_commit_rqs,
 	.complete	= pvblk_complete_rq,
 	.init_request	= pvblk_init_request,
@@ -561,16 +585,40 @@ static int pvblk_name(int index, char *buf, int buflen)
 }
 
 /**
+ * pvblk_plan_queues - how many queues to set up, and how many to poll
+ * @offered: the queues the device offers
+ * @nr: all the queues to set up
+ * @nr_poll: how many of them, the last ones, go without interrupts
+ *
+ * At least one queue keeps interrupts; poll queues as the poll_queues
+ * parameter asks; interrupt queues one per CPU at most, num_queues at
+ * most when it is set.
+ */
+void pvblk_plan_queues(unsigned int offered, unsigned int *nr,
+		       unsigned int *nr_poll)
+{
+	unsigned int irq;
+
+	offered = max(offered, 1U);
+	*nr_poll = min(poll_queues, offered - 1);
+	irq = min3(offered - *nr_poll, num_queues ?: nr_cpu_ids, nr_cpu_ids);
+	*nr = irq + *nr_poll;
+}
+EXPORT_SYMBOL_GPL(pvblk_plan_queues);
+
+/**
  * pvblk_add_disk - validate the device and register its disk
  * @pd: from pvblk_alloc()
  * @p: the device's raw parameters
  * @nr_queues: hardware queues the transport set up
+ * @nr_poll_queues: how many of them, the last ones, have no interrupt
  * @depth: requests per queue the transport's rings hold
  *
  * Return: 0, or an error for a device that cannot be driven.
  */
 int pvblk_add_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
-		   unsigned int nr_queues, unsigned int depth)
+		   unsigned int nr_queues, unsigned int nr_poll_queues,
+		   unsigned int depth)
 {
 	struct queue_limits lim = { };
 	struct blk_mq_tag_set *set = &pd->tag_set;
@@ -584,15 +632,20 @@ int pvblk_add_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
 	pd->writeback = p->flush && p->writeback;
 	pd->max_segs = lim.max_segments;
 
-	if (num_queues)
-		nr_queues = min(nr_queues, num_queues);
-	nr_queues = clamp_t(unsigned int, nr_queues, 1, nr_cpu_ids);
+	if (!nr_queues || nr_poll_queues >= nr_queues ||
+	    (nr_poll_queues && !pd->ops->poll)) {
+		dev_err(pd->dev, "%u poll queues of %u cannot be served\n",
+			nr_poll_queues, nr_queues);
+		return -EINVAL;
+	}
 	pd->nr_queues = nr_queues;
+	pd->nr_poll_queues = nr_poll_queues;
 	if (queue_depth)
 		depth = min(depth, queue_depth);
 
 	set->ops = &pvblk_mq_ops;
 	set->nr_hw_queues = nr_queues;
+	set->nr_maps = nr_poll_queues ? HCTX_MAX_TYPES : 1;
 	set->queue_depth = max(depth, 1U);
 	set->numa_node = NUMA_NO_NODE;
 	set->cmd_size = ALIGN(sizeof(struct pvblk_pdu) +
@@ -631,9 +684,10 @@ int pvblk_add_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
 	if (err)
 		goto out_ida;
 
-	dev_info(pd->dev, "%s: %llu sectors of %u bytes, %u queue(s) of %u%s%s%s%s\n",
+	dev_info(pd->dev, "%s: %llu sectors of %u bytes, %u queue(s) of %u, %u polled%s%s%s%s\n",
 		 pd->disk->disk_name, capacity, lim.logical_block_size,
-		 nr_queues, set->queue_depth, p->read_only ? ", read-only" : "",
+		 nr_queues, set->queue_depth, nr_poll_queues,
+		 p->read_only ? ", read-only" : "",
 		 pd->writeback ? ", write back" : "",
 		 lim.max_hw_discard_sectors ? ", discard" : "",
 		 lim.max_write_zeroes_sectors ? ", write zeroes" : "");

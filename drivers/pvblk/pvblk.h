@@ -125,6 +125,11 @@ struct pvblk_transport_ops {
 	int (*queue)(struct pvblk_dev *pd, unsigned int qid,
 		     struct pvblk_req *req, bool last);
 	void (*kick)(struct pvblk_dev *pd, unsigned int qid);
+	/*
+	 * Complete what the device finished on polled queue @qid, without
+	 * waiting for an interrupt; return how many. Needed for poll queues.
+	 */
+	int (*poll)(struct pvblk_dev *pd, unsigned int qid);
 	/* Spread hardware queues over CPUs as interrupts are; optional. */
 	void (*map_queues)(struct pvblk_dev *pd, struct blk_mq_queue_map *map);
 	/* Switch the device's cache mode; optional. */
@@ -146,7 +151,8 @@ struct pvblk_dev {
 	unsigned int tdata_size;
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
-	unsigned int nr_queues;
+	unsigned int nr_queues;		/* all of them, polled ones last */
+	unsigned int nr_poll_queues;
 	unsigned int max_segs;
 	int index;
 	bool writeback;
@@ -171,8 +177,11 @@ blk_status_t pvblk_status_to_blk(struct device *dev, enum pvblk_status s);
 struct pvblk_dev *pvblk_alloc(struct device *dev,
 			      const struct pvblk_transport_ops *ops,
 			      void *transport, unsigned int tdata_size);
+void pvblk_plan_queues(unsigned int offered, unsigned int *nr,
+		       unsigned int *nr_poll);
 int pvblk_add_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
-		   unsigned int nr_queues, unsigned int depth);
+		   unsigned int nr_queues, unsigned int nr_poll_queues,
+		   unsigned int depth);
 void pvblk_remove(struct pvblk_dev *pd, bool surprise);
 void pvblk_free(struct pvblk_dev *pd);
 void pvblk_complete(struct pvblk_dev *pd, struct pvblk_req *req,

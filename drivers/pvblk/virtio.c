@@ -32,6 +32,7 @@ struct pvblk_virtio {
 	struct pvblk_dev *pd;
 	struct work_struct config_work;
 	unsigned int nr_vqs;
+	unsigned int nr_poll;		/* the last nr_poll vqs are polled */
 	struct pvblk_vq *vqs;
 };
 
@@ -295,6 +296,37 @@ static void pvblk_virtio_done(struct virtqueue *vq)
 		pvblk_queue_ready(pd, vq->index);
 }
 
+static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid)
+{
+	struct pvblk_virtio *pv = pd->transport;
+	struct pvblk_vq *q = &pv->vqs[qid];
+	enum pvblk_status status;
+	struct pvblk_req *req;
+	unsigned long flags;
+	unsigned int len;
+	const char *bad;
+	int found = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	while ((req = virtqueue_get_buf(q->vq, &len))) {
+		struct pvblk_virtio_req *vr = req->tdata;
+
+		kfree(vr->ranges);
+		vr->ranges = NULL;
+		bad = pvblk_virtio_check_used(vr, req->type, len, &status);
+		if (unlikely(bad))
+			pvblk_fail_request(pd, req, bad);
+		else
+			pvblk_complete(pd, req, status);
+		found++;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (found)
+		pvblk_queue_ready(pd, qid);
+	return found;
+}
+
 static int pvblk_virtio_set_writeback(struct pvblk_dev *pd, bool writeback)
 {
 	struct pvblk_virtio *pv = pd->transport;
@@ -316,6 +348,7 @@ static const struct pvblk_transport_ops pvblk_virtio_ops = {
 	.queue		= pvblk_virtio_queue,
 	.kick		= pvblk_virtio_kick,
 	.map_queues	= pvblk_virtio_map_queues,
+	.poll		= pvblk_virtio_poll,
 	.set_writeback	= pvblk_virtio_set_writeback,
 };
 
@@ -336,7 +369,9 @@ static void pvblk_virtio_config_changed(struct virtio_device *vdev)
 	queue_work(system_freezable_wq, &pv->config_work);
 }
 
-static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n)
+/* @n queues, the last @npoll without interrupts (polled). */
+static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n,
+				 unsigned int npoll)
 {
 	struct virtio_device *vdev = pv->vdev;
 	struct irq_affinity desc = { };
@@ -345,7 +380,6 @@ static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n)
 	unsigned int i;
 	int err = -ENOMEM;
 
-	n = min(n, nr_cpu_ids);
 	pv->vqs = kcalloc(n, sizeof(*pv->vqs), GFP_KERNEL);
 	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
 	vqs = kcalloc(n, sizeof(*vqs), GFP_KERNEL);
@@ -353,10 +387,12 @@ static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n)
 		goto out;
 
 	for (i = 0; i < n; i++) {
+		bool polled = i >= n - npoll;
+
 		snprintf(pv->vqs[i].name, sizeof(pv->vqs[i].name),
-			 "req.%u", i);
+			 polled ? "req_poll.%u" : "req.%u", i);
 		info[i].name = pv->vqs[i].name;
-		info[i].callback = pvblk_virtio_done;
+		info[i].callback = polled ? NULL : pvblk_virtio_done;
 	}
 	err = virtio_find_vqs(vdev, n, vqs, info, &desc);
 	if (err)
@@ -366,6 +402,7 @@ static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n)
 		pv->vqs[i].vq = vqs[i];
 	}
 	pv->nr_vqs = n;
+	pv->nr_poll = npoll;
 out:
 	kfree(vqs);
 	kfree(info);
@@ -378,9 +415,9 @@ out:
 
 static int pvblk_virtio_probe(struct virtio_device *vdev)
 {
+	unsigned int depth, nr, npoll;
 	struct pvblk_params p;
 	struct pvblk_virtio *pv;
-	unsigned int depth;
 	size_t dma;
 	int err;
 
@@ -396,7 +433,8 @@ static int pvblk_virtio_probe(struct virtio_device *vdev)
 	vdev->priv = pv;
 	INIT_WORK(&pv->config_work, pvblk_virtio_config_work);
 
-	err = pvblk_virtio_init_vqs(pv, pvblk_virtio_nr_queues(vdev));
+	pvblk_plan_queues(pvblk_virtio_nr_queues(vdev), &nr, &npoll);
+	err = pvblk_virtio_init_vqs(pv, nr, npoll);
 	if (err)
 		goto out_free;
 
@@ -418,7 +456,7 @@ static int pvblk_virtio_probe(struct virtio_device *vdev)
 	}
 
 	virtio_device_ready(vdev);
-	err = pvblk_add_disk(pv->pd, &p, pv->nr_vqs, depth);
+	err = pvblk_add_disk(pv->pd, &p, pv->nr_vqs, pv->nr_poll, depth);
 	if (err)
 		goto out_reset;
 	return 0;
@@ -468,7 +506,7 @@ static int pvblk_virtio_restore(struct virtio_device *vdev)
 	unsigned int n = pv->nr_vqs;
 	int err;
 
-	err = pvblk_virtio_init_vqs(pv, n);
+	err = pvblk_virtio_init_vqs(pv, n, pv->nr_poll);
 	if (err)
 		return err;
 	if (pv->nr_vqs != n) {

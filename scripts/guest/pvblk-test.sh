@@ -10,6 +10,7 @@
 #                            "PVX-QMP: COMMAND ARGS" lines: the harness
 #                            (or on kvm the L1) carries them out.
 #   pvblk-test.sh verify     vdb: the fio data of "all", after a reboot
+#   pvblk-test.sh poll       vda: polled queues (pvblk.poll_queues=1)
 FIO_DISK=/dev/vdb
 FIO_JOB="--name=pvblk --filename=$FIO_DISK --rw=randwrite --bs=4k --size=2M
 --numjobs=4 --offset_increment=4M --ioengine=libaio --iodepth=4 --direct=1
@@ -160,7 +161,35 @@ unplug() {
 	t $? "device_del during fio ends fio with errors, not a hang" "fio rc=$rc after ${i}s"
 }
 
+poll() {
+	[ "$(cat /sys/block/vda/queue/io_poll)" = 1 ]
+	t $? "the disk offers polled I/O (queue/io_poll)"
+	n=$(ls /sys/block/vda/mq | wc -l)
+	vdev=$(basename "$(readlink /sys/block/vda/device)")
+	irqs=$(grep -cE "$vdev-req\.[0-9]+" /proc/interrupts)
+	[ "$n" = 3 ] && [ "$irqs" = 2 ]
+	t $? "a poll queue without interrupt beside two with" "$n queues, $irqs with interrupts"
+	irqsum() {
+		grep -E "$vdev-req\.[0-9]+" /proc/interrupts |
+			awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }'
+	}
+	i0=$(irqsum)
+	r0=$(cat /sys/block/vda/pvblk/requests)
+	out=$(fio --name=poll --filename=/dev/vda --rw=randrw --bs=4k --size=8M \
+		--ioengine=io_uring --hipri=1 --iodepth=8 --direct=1 \
+		--verify=crc32c 2>&1)
+	t $? "fio io_uring IOPOLL (--hipri) with verify" "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
+	r1=$(cat /sys/block/vda/pvblk/requests)
+	i1=$(irqsum)
+	# Completed by polling: hardly an interrupt for thousands of I/Os.
+	[ $((r1 - r0)) -ge 2048 ] && [ $(((i1 - i0) * 10)) -lt $((r1 - r0)) ]
+	t $? "polled requests complete without interrupts" "$((r1 - r0)) requests, $((i1 - i0)) interrupts"
+}
+
 case "$1" in
+poll)
+	poll
+	;;
 all)
 	drivers
 	fs
@@ -179,7 +208,7 @@ verify)
 	t $? "fio data verifies after a reboot" "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
 	;;
 *)
-	echo "usage: $0 all [qmp] | verify" >&2
+	echo "usage: $0 all [qmp] | verify | poll" >&2
 	exit 2
 	;;
 esac
