@@ -32,8 +32,8 @@ pvblk_suite() {
 			result fail "$name: ${rest#ok }"
 		fi
 	done < <(sed -n 's/^PVX-T: //p' "$RESULTS/$name.cmd.log" 2>/dev/null)
-	local want=17
-	[ "$qmp" = qmp ] && want=20
+	local want=19
+	[ "$qmp" = qmp ] && want=22
 	if [ "$n" = "$want" ]; then
 		result ok "$name: all $want in-guest pvblk tests reported"
 	else

@@ -503,16 +503,12 @@ static int pvblk_virtio_freeze(struct virtio_device *vdev)
 static int pvblk_virtio_restore(struct virtio_device *vdev)
 {
 	struct pvblk_virtio *pv = vdev->priv;
-	unsigned int n = pv->nr_vqs;
 	int err;
 
-	err = pvblk_virtio_init_vqs(pv, n, pv->nr_poll);
+	/* The same queues as before: blk-mq's hardware contexts stay. */
+	err = pvblk_virtio_init_vqs(pv, pv->nr_vqs, pv->nr_poll);
 	if (err)
 		return err;
-	if (pv->nr_vqs != n) {
-		dev_err(&vdev->dev, "queue count changed across suspend\n");
-		return -EINVAL;
-	}
 	virtio_device_ready(vdev);
 	pvblk_unfreeze(pv->pd);
 	return 0;
