@@ -103,7 +103,13 @@ if [ -n "${DISK:-}" ]; then
 	virtio | ahci) ;;
 	*) die "DISK_MODEL=${DISK_MODEL}: want virtio or ahci" ;;
 	esac
-	[ "${DISK_MODEL:-virtio}" = ahci ] && diskargs+=(-device ahci,id=ahci0)
+	[[ "${DISK_QUEUES:-2}" =~ ^([1-9]|1[0-6])$ ]] ||
+		die "DISK_QUEUES=$DISK_QUEUES: want 1-16 virtio queues per disk"
+	if [ "${DISK_MODEL:-virtio}" = ahci ]; then
+		diskargs+=(-device ahci,id=ahci0)
+		[ "${GUEST:-pvx}" = stock ] ||
+			stage "note: pvx's small guest config has no AHCI driver; GUEST=stock has" >&2
+	fi
 	n=0
 	IFS=, read -r -a disks <<< "$DISK"
 	for d in "${disks[@]}"; do
@@ -118,6 +124,9 @@ if [ -n "${DISK:-}" ]; then
 		else
 			[ -f "$d" ] || die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
 			img=$(realpath "$d")
+			# L1 sees only the results dir writable: other images
+			# reach L2 as L1 block devices.
+			case "$img" in "$(realpath "$RESULTS")"/*) ;; *) viaL1=1 ;; esac
 		fi
 		if [ "$platform" = kvm ] && [ -n "$viaL1" ]; then
 			# ":l1": L0 gives the image to L1 as a virtio disk, L1's

@@ -11,8 +11,23 @@
 # image and verifies its data. "qmp" adds block_resize and device_del
 # through QEMU's monitor (on kvm, L2's monitor, served inside L1).
 
+# Report the guest's "PVX-T: ok NAME" / "PVX-T: not ok NAME (why)" lines
+# of FILE under NAME; the count goes to guest_tests.
+guest_results() { # name file
+	local st rest
+	guest_tests=0
+	while read -r st rest; do
+		guest_tests=$((guest_tests + 1))
+		if [ "$st" = ok ]; then
+			result ok "$1: $rest"
+		else
+			result fail "$1: ${rest#ok }"
+		fi
+	done < <(sed -n 's/^PVX-T: //p' "$2" 2>/dev/null)
+}
+
 pvblk_suite() {
-	local p=$1 qmp=${2:-} name=pvblk-$1 rc=0 n=0 st rest img
+	local p=$1 qmp=${2:-} name=pvblk-$1 rc=0 n img
 
 	DISK=64M,64M,16M:l1,8M:ro \
 		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh all $qmp" \
@@ -24,14 +39,8 @@ pvblk_suite() {
 		result fail "$name: boots clean with pvblk disks, workload done" \
 			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
 	fi
-	while read -r st rest; do
-		n=$((n + 1))
-		if [ "$st" = ok ]; then
-			result ok "$name: $rest"
-		else
-			result fail "$name: ${rest#ok }"
-		fi
-	done < <(sed -n 's/^PVX-T: //p' "$RESULTS/$name.cmd.log" 2>/dev/null)
+	guest_results "$name" "$RESULTS/$name.cmd.log"
+	n=$guest_tests
 	local want=19
 	[ "$qmp" = qmp ] && want=22
 	if [ "$n" = "$want" ]; then
@@ -64,7 +73,7 @@ pvblk_suite() {
 
 # Polled queues: pvblk.poll_queues=1 on a 3-queue disk, io_uring IOPOLL.
 pvblk_poll_suite() {
-	local p=$1 name=pvblk-poll-$1 rc=0 st rest n=0
+	local p=$1 name=pvblk-poll-$1 rc=0 n
 	APPEND=pvblk.poll_queues=1 DISK=32M DISK_QUEUES=3 \
 		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh poll" \
 		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
@@ -75,14 +84,8 @@ pvblk_poll_suite() {
 		result fail "$name: boots clean, workload done" \
 			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
 	fi
-	while read -r st rest; do
-		n=$((n + 1))
-		if [ "$st" = ok ]; then
-			result ok "$name: $rest"
-		else
-			result fail "$name: ${rest#ok }"
-		fi
-	done < <(sed -n 's/^PVX-T: //p' "$RESULTS/$name.cmd.log" 2>/dev/null)
+	guest_results "$name" "$RESULTS/$name.cmd.log"
+	n=$guest_tests
 	if [ "$n" = 4 ]; then
 		result ok "$name: all 4 in-guest poll tests reported"
 	else

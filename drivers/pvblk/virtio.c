@@ -261,53 +261,16 @@ pvblk_virtio_check_used(const struct pvblk_virtio_req *vr,
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_check_used);
 
-static void pvblk_virtio_done(struct virtqueue *vq)
+/* Complete what the device put in @q's used ring; q->lock held. */
+static int pvblk_virtio_reap(struct pvblk_dev *pd, struct pvblk_vq *q)
 {
-	struct pvblk_virtio *pv = vq->vdev->priv;
-	struct pvblk_vq *q = &pv->vqs[vq->index];
-	struct pvblk_dev *pd = pv->pd;
 	enum pvblk_status status;
 	struct pvblk_req *req;
-	unsigned long flags;
-	bool done = false;
-	unsigned int len;
-	const char *bad;
-
-	spin_lock_irqsave(&q->lock, flags);
-	do {
-		virtqueue_disable_cb(vq);
-		/* The virtio core rejects ids that are not ours. */
-		while ((req = virtqueue_get_buf(vq, &len))) {
-			struct pvblk_virtio_req *vr = req->tdata;
-
-			kfree(vr->ranges);
-			vr->ranges = NULL;
-			bad = pvblk_virtio_check_used(vr, req->type, len, &status);
-			if (unlikely(bad))
-				pvblk_fail_request(pd, req, bad);
-			else
-				pvblk_complete(pd, req, status);
-			done = true;
-		}
-	} while (!virtqueue_enable_cb(vq));
-	spin_unlock_irqrestore(&q->lock, flags);
-
-	if (done)
-		pvblk_queue_ready(pd, vq->index);
-}
-
-static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid)
-{
-	struct pvblk_virtio *pv = pd->transport;
-	struct pvblk_vq *q = &pv->vqs[qid];
-	enum pvblk_status status;
-	struct pvblk_req *req;
-	unsigned long flags;
 	unsigned int len;
 	const char *bad;
 	int found = 0;
 
-	spin_lock_irqsave(&q->lock, flags);
+	/* The virtio core rejects ids that are not ours. */
 	while ((req = virtqueue_get_buf(q->vq, &len))) {
 		struct pvblk_virtio_req *vr = req->tdata;
 
@@ -320,6 +283,37 @@ static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid)
 			pvblk_complete(pd, req, status);
 		found++;
 	}
+	return found;
+}
+
+static void pvblk_virtio_done(struct virtqueue *vq)
+{
+	struct pvblk_virtio *pv = vq->vdev->priv;
+	struct pvblk_vq *q = &pv->vqs[vq->index];
+	unsigned long flags;
+	int found = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	do {
+		virtqueue_disable_cb(vq);
+		found += pvblk_virtio_reap(pv->pd, q);
+	} while (!virtqueue_enable_cb(vq));
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (found)
+		pvblk_queue_ready(pv->pd, vq->index);
+}
+
+/* Polled queues have no interrupt: blk-mq calls this instead. */
+static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid)
+{
+	struct pvblk_virtio *pv = pd->transport;
+	struct pvblk_vq *q = &pv->vqs[qid];
+	unsigned long flags;
+	int found;
+
+	spin_lock_irqsave(&q->lock, flags);
+	found = pvblk_virtio_reap(pd, q);
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (found)
