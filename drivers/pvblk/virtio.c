@@ -24,7 +24,7 @@
 struct pvblk_vq {
 	struct virtqueue *vq;
 	spinlock_t lock;		/* the virtqueue */
-	char name[16];
+	char name[24];		/* "req_poll." and a u32 */
 } ____cacheline_aligned_in_smp;
 
 struct pvblk_virtio {
