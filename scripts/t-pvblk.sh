@@ -41,8 +41,8 @@ pvblk_suite() {
 	fi
 	guest_results "$name" "$RESULTS/$name.cmd.log"
 	n=$guest_tests
-	local want=19
-	[ "$qmp" = qmp ] && want=22
+	local want=17
+	[ "$qmp" = qmp ] && want=20
 	if [ "$n" = "$want" ]; then
 		result ok "$name: all $want in-guest pvblk tests reported"
 	else

@@ -161,20 +161,6 @@ unplug() {
 	t $? "device_del during fio ends fio with errors, not a hang" "fio rc=$rc after ${i}s"
 }
 
-suspend() {
-	# Suspend to idle and back, woken by the RTC, with writes in flight:
-	# pvblk freezes its queue across the device reset and loses nothing.
-	fio --name=suspend --filename=/dev/vda --rw=randwrite --bs=4k --size=8M \
-		--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c \
-		--time_based --runtime=15 > /tmp/fio-suspend 2>&1 &
-	fio=$!
-	sleep 3
-	out=$(rtcwake -m freeze -s 3 2>&1)
-	t $? "suspend and resume (rtcwake -m freeze) with I/O in flight" "$(echo "$out" | tail -n 1)"
-	wait $fio
-	t $? "fio verify=crc32c across the suspend" "$(grep -E 'err=|verify' /tmp/fio-suspend | head -n 2)"
-}
-
 poll() {
 	[ "$(cat /sys/block/vda/queue/io_poll)" = 1 ]
 	t $? "the disk offers polled I/O (queue/io_poll)"
@@ -212,7 +198,6 @@ all)
 	stats
 	discard
 	readonly_disk
-	suspend
 	if [ "$2" = qmp ]; then
 		resize
 		unplug
