@@ -4,7 +4,8 @@
 #
 #   make            regenerate patches/, build the patched kernel + initramfs
 #   make run        set up, build, boot PLATFORM (kvm) and show what pvx found
-#   make check      set up, build, boot matrix + KUnit + patch checks
+#   make check      set up, build, boot matrix + KUnit + pvblk + patch checks
+#   make check-nested   pvblk tests on the nested KVM test bed
 #   make patches    regenerate patches/ from the source directories
 #   make patches-check   the patch series checks alone
 #   make bench      timings (build); reports under the results dir
@@ -22,12 +23,12 @@ ifeq ($(filter native kvm xen,$(PLATFORM)),)
 $(error unknown PLATFORM '$(PLATFORM)': use native, kvm or xen)
 endif
 
-.PHONY: all deps patches patches-check build run check bench clean help
+.PHONY: all deps patches patches-check build run check check-nested bench clean help
 
 all: patches build
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@bash $(S)/deps.sh
@@ -48,6 +49,10 @@ check: build
 
 bench: patches build
 	@bash $(S)/bench.sh
+
+# pvblk on the nested KVM test bed: not in check (the bed is flaky).
+check-nested: build
+	@CHECK_ONLY=nested bash $(S)/check.sh
 
 patches-check: deps
 	@CHECK_ONLY=patches bash $(S)/check.sh

@@ -288,10 +288,10 @@ SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KA
 # without a word, with Debian's own kernel and in-tree virtio_blk as
 # much as with pvx's (seen in 1 of 2 runs of 3 fio jobs). Those are the
 # test bed failing: when the guest's log has no complaint of its own,
-# try again, twice at most, on fresh scratch disks, and say so. A real
+# try again, three times at most, on fresh scratch disks, and say so. A real
 # bug that resets the guest fails all three. The logs of a failed attempt
 # are kept as NAME.attemptN.*.
-for attempt in 1 2 3; do
+for attempt in 1 2 3 4; do
 	: > "$log"
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"

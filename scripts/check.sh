@@ -4,7 +4,8 @@
 # assertions, and the patch series checks. Prints one "ok"/"not ok" line
 # per test and ends with "N passed, N failed" alone on a line.
 #
-# CHECK_ONLY=matrix, pvblk, cli or patches runs one part.
+# CHECK_ONLY=matrix, pvblk, cli or patches runs one part; CHECK_ONLY=nested
+# runs pvblk on the nested KVM test bed, which "all" leaves out.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -121,6 +122,12 @@ fi
 if [ "$only" = all ] || [ "$only" = pvblk ]; then
 	pvblk_suite native qmp
 	pvblk_poll_suite native
+fi
+
+# pvblk on the nested KVM test bed: passes, but the bed itself (L1 under
+# TCG) dies too often under disk I/O to gate CI on it (see boot.sh), so
+# it runs with "make check-nested" and is not part of "all".
+if [ "$only" = nested ]; then
 	pvblk_suite kvm qmp
 fi
 
