@@ -57,7 +57,7 @@ blk_csv=$RESULTS/blk.csv
 kvm_csv=$RESULTS/blk-kvm-exits.csv
 if [[ ",$parts," = *,blk,* ]]; then
 	echo "platform,guest,driver,job,iops,bw_kib,ios" > "$blk_csv"
-	echo "platform,guest,driver,phase,exits,io_exits,mmio_exits,irq_exits,halt_exits,ios,exits_per_io" > "$kvm_csv"
+	echo "platform,guest,driver,phase,exits,io_exits,mmio_exits,irq_exits,halt_exits,ios,exits_per_io,exits_per_s" > "$kvm_csv"
 	# pvx's kernel without the test kernel's debug options (lockdep,
 	# UBSAN, KFENCE): timed against Debian's production kernel.
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
