@@ -26,28 +26,35 @@ guest_results() { # name file
 	done < <(sed -n 's/^PVX-T: //p' "$2" 2>/dev/null)
 }
 
-pvblk_suite() {
-	local p=$1 qmp=${2:-} name=pvblk-$1 rc=0 n img
-
-	DISK=64M,64M,16M:l1,8M:ro \
-		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh all $qmp" \
-		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
-		> "$RESULTS/$name.out" 2>&1 || rc=$?
+# Boot PLATFORM as NAME running pvblk-test.sh MODE (disks and kernel
+# arguments from the caller's environment), then report the boot, every
+# in-guest result, and that all WANT of them (the KIND tests) came back.
+guest_workload() { # platform name mode want boot-label kind
+	local rc=0
+	CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh $3" \
+		bash "$PVX_ROOT/scripts/boot.sh" "$1" "$2" \
+		> "$RESULTS/$2.out" 2>&1 || rc=$?
 	if [ "$rc" = 0 ]; then
-		result ok "$name: boots clean with pvblk disks, workload done"
+		result ok "$2: $5"
 	else
-		result fail "$name: boots clean with pvblk disks, workload done" \
-			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
+		result fail "$2: $5" \
+			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$2.out" | tr '\n' ' ' | cut -c1-400)"
 	fi
-	guest_results "$name" "$RESULTS/$name.cmd.log"
-	n=$guest_tests
+	guest_results "$2" "$RESULTS/$2.cmd.log"
+	if [ "$guest_tests" = "$4" ]; then
+		result ok "$2: all $4 in-guest $6 tests reported"
+	else
+		result fail "$2: all $4 in-guest $6 tests reported" "$guest_tests reported"
+	fi
+}
+
+pvblk_suite() {
+	local p=$1 qmp=${2:-} name=pvblk-$1 rc=0 img
+
 	local want=17
 	[ "$qmp" = qmp ] && want=20
-	if [ "$n" = "$want" ]; then
-		result ok "$name: all $want in-guest pvblk tests reported"
-	else
-		result fail "$name: all $want in-guest pvblk tests reported" "$n reported"
-	fi
+	DISK=64M,64M,16M:l1,8M:ro guest_workload "$p" "$name" "all $qmp" \
+		"$want" "boots clean with pvblk disks, workload done" pvblk
 
 	img=$RESULTS/$name-disk2.img
 	if python3 "$PVX_ROOT/scripts/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
@@ -73,23 +80,8 @@ pvblk_suite() {
 
 # Polled queues: pvblk.poll_queues=1 on a 3-queue disk, io_uring IOPOLL.
 pvblk_poll_suite() {
-	local p=$1 name=pvblk-poll-$1 rc=0 n
+	local p=$1 name=pvblk-poll-$1
 	APPEND=pvblk.poll_queues=1 DISK=32M DISK_QUEUES=3 \
-		CMD="sh $PVX_ROOT/scripts/guest/pvblk-test.sh poll" \
-		bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
-		> "$RESULTS/$name.out" 2>&1 || rc=$?
-	if [ "$rc" = 0 ]; then
-		result ok "$name: boots clean, workload done"
-	else
-		result fail "$name: boots clean, workload done" \
-			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
-	fi
-	guest_results "$name" "$RESULTS/$name.cmd.log"
-	n=$guest_tests
-	if [ "$n" = 4 ]; then
-		result ok "$name: all 4 in-guest poll tests reported"
-	else
-		result fail "$name: all 4 in-guest poll tests reported" "$n reported"
-	fi
+		guest_workload "$p" "$name" poll 4 "boots clean, workload done" poll
 	rm -f "$RESULTS/$name"-disk*.img
 }
