@@ -39,6 +39,7 @@ check() { # name command...
 
 tree=$PVX_CACHE/tree
 . "$PVX_ROOT/scripts/t-pvblk.sh"
+stress=$(pvx_stress_bin)
 
 # One boot of the matrix and everything asserted on it.
 #   matrix NAME PLATFORM "APPEND" backend hypervisor disabled_by
@@ -47,7 +48,13 @@ matrix() {
 	local log=$RESULTS/$name.log rc=0 want got status case ncases=0
 	shift 6
 
-	APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
+	# HOOKS=MODE[:DISABLED]: the pv-ops hook tests run as the workload.
+	local cmd=${CMD:-}
+	if [ -n "${HOOKS:-}" ]; then
+		cmd="sh $PVX_ROOT/scripts/guest/hooks-test.sh ${HOOKS%%:*} $stress 15"
+		[ "${HOOKS#*:}" = "$HOOKS" ] || cmd="$cmd ${HOOKS#*:}"
+	fi
+	CMD=$cmd APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
 		> "$RESULTS/$name.out" 2>&1 || rc=$?
 	last_rc=$rc
 	if [ "$rc" -ne "${WANT_RC:-0}" ]; then
@@ -92,10 +99,22 @@ matrix() {
 			fi
 		done < "$RESULTS/$name.kunit.txt"
 	fi
-	if grep -q ' pvx_detect\.' "$RESULTS/$name.kunit.txt" 2>/dev/null; then
-		result ok "$name: kunit suite pvx_detect ran ($ncases cases)"
-	else
-		result fail "$name: kunit suite pvx_detect ran" "no KTAP for it"
+	for suite in pvx_detect pvx_hooks pvx_patch; do
+		if grep -q " $suite\." "$RESULTS/$name.kunit.txt" 2>/dev/null; then
+			result ok "$name: kunit suite $suite ran"
+		else
+			result fail "$name: kunit suite $suite ran" "no KTAP for it"
+		fi
+	done
+
+	if [ -n "${HOOKS:-}" ]; then
+		guest_results "$name" "$RESULTS/$name.cmd.log"
+		# 9 hooks reported, the stress run, 9 counter checks at least.
+		if [ "$guest_tests" -ge 19 ]; then
+			result ok "$name: in-guest hook tests reported ($guest_tests)"
+		else
+			result fail "$name: in-guest hook tests reported" "$guest_tests of 19 or more"
+		fi
 	fi
 }
 
@@ -114,9 +133,17 @@ if [ "$only" = all ] || [ "$only" = matrix ]; then
 			"rc=$last_rc, output: $(head -c 200 "$RESULTS/native.cmd.log" 2>/dev/null)"
 	fi
 
-	matrix kvm kvm "" kvm kvm none
-	matrix kvm-pvx-off kvm "pvx=off" native kvm pvx=off
-	matrix xen xen "" xen-pv xen none
+	HOOKS=native matrix native-hooks native "" native none none
+	HOOKS=kvm matrix kvm kvm "" kvm kvm none
+	HOOKS=kvm:eoi,tlb,halt matrix kvm-disable kvm \
+		"pvx.disable=eoi,tlb,bogus,halt" kvm kvm none
+	if grep -aq "pvx.disable: unknown hook 'bogus' ignored" "$RESULTS/kvm-disable.log"; then
+		result ok "kvm-disable: an unknown pvx.disable name is reported, the boot goes on"
+	else
+		result fail "kvm-disable: an unknown pvx.disable name is reported, the boot goes on"
+	fi
+	HOOKS=native matrix kvm-pvx-off kvm "pvx=off" native kvm pvx=off
+	HOOKS=xen matrix xen xen "" xen-pv xen none
 fi
 
 if [ "$only" = all ] || [ "$only" = pvblk ]; then

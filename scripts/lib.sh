@@ -59,3 +59,16 @@ kgit() {
 		git -c core.autocrlf=false -c gc.auto=0 -c advice.detachedHead=false \
 		"$@"
 }
+
+# Build the guest stress program (scripts/guest/pvx-stress.c) for this
+# machine's root, which the guest runs its tools from; print its path.
+pvx_stress_bin() {
+	local src=$PVX_ROOT/scripts/guest/pvx-stress.c bin=$PVX_CACHE/bin/pvx-stress
+	mkdir -p "$PVX_CACHE/bin"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		gcc -O2 -Wall -Wextra -Werror -pthread -o "$bin.tmp" "$src" >&2 ||
+			die "cannot build $src"
+		mv "$bin.tmp" "$bin"
+	fi
+	printf '%s\n' "$bin"
+}

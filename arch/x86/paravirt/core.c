@@ -6,8 +6,9 @@
  * pvx sits in the kernel's hypervisor table like every guest platform,
  * so it runs at the same point of setup_arch() as the others and sees the
  * nopv switch they see. It reports on every boot, whatever wins the
- * table; for now it leaves the platform callbacks to the in-tree KVM and
- * Xen guest code and so never claims the table itself.
+ * table. On KVM it claims the table and is the platform (kvm.c; the
+ * in-tree KVM guest code is configured out); on Xen the kernel's Xen
+ * platform wins and pvx routes its operations afterwards (xen.c).
  */
 #define pr_fmt(fmt) "pvx: " fmt
 
@@ -58,6 +59,30 @@ static void __init pvx_report(const struct pvx_platform *p)
 			p->hints, p->version);
 }
 
+/* Every hook native, and why: the backend, or pvx support not built. */
+static void __init pvx_hooks_native(const struct pvx_platform *p)
+{
+	bool built;
+	unsigned int i;
+
+	pvx_select_native(pvx_hooks);
+	switch (p->backend) {
+	case PVX_BACKEND_KVM:
+		built = IS_ENABLED(CONFIG_PVX_KVM);
+		break;
+	case PVX_BACKEND_XEN_PV:
+	case PVX_BACKEND_XEN_HVM:
+		built = IS_ENABLED(CONFIG_PVX_XEN);
+		break;
+	default:
+		built = true;
+		break;
+	}
+	if (!built)
+		for (i = 0; i < PVX_HOOK_NR; i++)
+			pvx_hooks[i].why = PVX_WHY_NOT_BUILT;
+}
+
 static u32 __init pvx_x86_detect(void)
 {
 	enum pvx_mode mode = PVX_MODE_AUTO;
@@ -69,13 +94,50 @@ static u32 __init pvx_x86_detect(void)
 
 	pvx_detect(&pvx_boot, mode);
 	pvx_report(&pvx_boot);
+	pvx_hooks_native(&pvx_boot);
+
+	/* Claim the platform on KVM; the highest priority wins the table. */
+	if (IS_ENABLED(CONFIG_PVX_KVM) && pvx_boot.backend == PVX_BACKEND_KVM)
+		return 1;
 	return 0;
 }
 
+/**
+ * pvx_platform_init_done - the winning platform's init_platform has run
+ *
+ * The Xen platform code has installed its pv_ops by now; pvx routes them.
+ * Call sites are patched later, in arch_cpu_finalize_init().
+ */
+void __init pvx_platform_init_done(void)
+{
+	switch (pvx_boot.backend) {
+	case PVX_BACKEND_XEN_PV:
+	case PVX_BACKEND_XEN_HVM:
+		if (IS_ENABLED(CONFIG_PVX_XEN))
+			pvx_xen_init();
+		break;
+	case PVX_BACKEND_KVM:
+		if (IS_ENABLED(CONFIG_PVX_KVM))
+			break;	/* reported by its guest_late_init */
+		fallthrough;
+	default:
+		if (pvx_disabled)
+			pr_info("pvx.disable has no effect: every hook is native\n");
+		pvx_hooks_report();
+		break;
+	}
+}
+
 const __initconst struct hypervisor_x86 x86_hyper_pvx = {
-	.name		= "pvx",
-	.detect		= pvx_x86_detect,
-	.type		= X86_HYPER_PVX,
+	.name			= "pvx",
+	.detect			= pvx_x86_detect,
+	.type			= X86_HYPER_PVX,
 	/* Detection must report under nopv too: it then picks native. */
-	.ignore_nopv	= true,
+	.ignore_nopv		= true,
+#ifdef CONFIG_PVX_KVM
+	.init.init_platform	= pvx_kvm_init_platform,
+	.init.guest_late_init	= pvx_kvm_guest_late_init,
+	.init.x2apic_available	= pvx_kvm_x2apic_available,
+	.init.msi_ext_dest_id	= pvx_kvm_msi_ext_dest_id,
+#endif
 };

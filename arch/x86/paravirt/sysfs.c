@@ -10,6 +10,19 @@
  *   features     raw feature leaf: KVM base+1 EAX, Xen base+4 EAX
  *   hints        KVM base+1 EDX
  *   signatures   every signature found, as name@base, space separated
+ *   disabled     the hooks pvx.disable= named, comma separated
+ *   hooks/<hook>/ one directory per hook (eoi, ipi, tlb, exit_mmap, yield,
+ *                preempt, steal, clock, halt):
+ *     impl       native or pv
+ *     reason     why: "offered by the hypervisor", "pvx.disable", ...
+ *     calls      times the pv implementation ran (0 when native: the
+ *                native function is the kernel's own, never wrapped)
+ *     hypercalls hypercalls it issued
+ *     avoided    what it saved: eoi - EOIs without an exit; ipi - ICR
+ *                writes (exits) saved by batching; tlb - flush IPIs to
+ *                preempted vCPUs left to the host; preempt - answers
+ *                "preempted"; halt - idle entries ended by polling
+ *                without HLT
  *
  * sysfs rather than debugfs: distributions and test harnesses read the
  * backend on production kernels, where debugfs is often not mounted.
@@ -18,6 +31,7 @@
 
 #include <linux/init.h>
 #include <linux/kobject.h>
+#include <linux/slab.h>
 #include <linux/printk.h>
 #include <linux/sysfs.h>
 
@@ -74,6 +88,21 @@ static ssize_t signatures_show(struct kobject *kobj,
 	return len;
 }
 
+static ssize_t disabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; i < PVX_HOOK_NR; i++)
+		if (pvx_disabled & BIT(i))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? "," : "",
+					     pvx_hook_name(i));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static struct kobj_attribute disabled_attr = __ATTR_RO(disabled);
 static struct kobj_attribute backend_attr = __ATTR_RO(backend);
 static struct kobj_attribute hypervisor_attr = __ATTR_RO(hypervisor);
 static struct kobj_attribute disabled_by_attr = __ATTR_RO(disabled_by);
@@ -90,12 +119,102 @@ static struct attribute *pvx_attrs[] = {
 	&features_attr.attr,
 	&hints_attr.attr,
 	&signatures_attr.attr,
+	&disabled_attr.attr,
 	NULL
 };
 
 static const struct attribute_group pvx_attr_group = {
 	.attrs = pvx_attrs,
 };
+
+struct pvx_hook_kobj {
+	struct kobject kobj;
+	enum pvx_hook hook;
+};
+
+static enum pvx_hook kobj_hook(struct kobject *kobj)
+{
+	return container_of(kobj, struct pvx_hook_kobj, kobj)->hook;
+}
+
+static ssize_t impl_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  pvx_hooks[kobj_hook(kobj)].pv ? "pv" : "native");
+}
+
+static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  pvx_why_name(pvx_hooks[kobj_hook(kobj)].why));
+}
+
+#define PVX_COUNTER_ATTR(field)						\
+static ssize_t field##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct pvx_hook_stats sum;					\
+									\
+	pvx_hook_totals(kobj_hook(kobj), &sum);				\
+	return sysfs_emit(buf, "%lu\n", sum.field);			\
+}									\
+static struct kobj_attribute field##_attr = __ATTR_RO(field)
+
+PVX_COUNTER_ATTR(calls);
+PVX_COUNTER_ATTR(hypercalls);
+PVX_COUNTER_ATTR(avoided);
+
+static struct kobj_attribute impl_attr = __ATTR_RO(impl);
+static struct kobj_attribute reason_attr = __ATTR_RO(reason);
+
+static struct attribute *pvx_hook_attrs[] = {
+	&impl_attr.attr,
+	&reason_attr.attr,
+	&calls_attr.attr,
+	&hypercalls_attr.attr,
+	&avoided_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(pvx_hook);
+
+static void pvx_hook_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct pvx_hook_kobj, kobj));
+}
+
+static const struct kobj_type pvx_hook_ktype = {
+	.release	= pvx_hook_release,
+	.sysfs_ops	= &kobj_sysfs_ops,
+	.default_groups	= pvx_hook_groups,
+};
+
+static int __init pvx_sysfs_hooks(struct kobject *parent)
+{
+	struct kobject *dir;
+	unsigned int i;
+	int ret;
+
+	dir = kobject_create_and_add("hooks", parent);
+	if (!dir)
+		return -ENOMEM;
+
+	for (i = 0; i < PVX_HOOK_NR; i++) {
+		struct pvx_hook_kobj *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+		if (!h)
+			return -ENOMEM;
+		h->hook = i;
+		ret = kobject_init_and_add(&h->kobj, &pvx_hook_ktype, dir,
+					   "%s", pvx_hook_name(i));
+		if (ret) {
+			kobject_put(&h->kobj);
+			return ret;
+		}
+	}
+	return 0;
+}
 
 static int __init pvx_sysfs_init(void)
 {
@@ -110,7 +229,13 @@ static int __init pvx_sysfs_init(void)
 	if (ret) {
 		pr_err("cannot create /sys/kernel/pvx: %d\n", ret);
 		kobject_put(kobj);
+		return ret;
 	}
-	return ret;
+
+	/* The hooks keep working without their directory; say so. */
+	ret = pvx_sysfs_hooks(kobj);
+	if (ret)
+		pr_err("cannot create /sys/kernel/pvx/hooks: %d\n", ret);
+	return 0;
 }
 subsys_initcall(pvx_sysfs_init);

@@ -77,8 +77,28 @@ struct pvx_platform {
 	struct pvx_sig sigs[PVX_MAX_SIGS];
 };
 
+/*
+ * The operations pvx can run natively or paravirtualized, one switch each
+ * (pvx.disable=<name>,...). Names are in pvx_hook_name().
+ */
+enum pvx_hook {
+	PVX_HOOK_EOI,		/* APIC end of interrupt */
+	PVX_HOOK_IPI,		/* inter-processor interrupts */
+	PVX_HOOK_TLB,		/* remote TLB flush */
+	PVX_HOOK_EXIT_MMAP,	/* address space teardown */
+	PVX_HOOK_YIELD,		/* directed yield to a preempted vCPU */
+	PVX_HOOK_PREEMPT,	/* vcpu_is_preempted() */
+	PVX_HOOK_STEAL,		/* steal time for the scheduler */
+	PVX_HOOK_CLOCK,		/* sched_clock and wallclock */
+	PVX_HOOK_HALT,		/* idle halt */
+	PVX_HOOK_NR
+};
+
 #ifdef CONFIG_PVX
 const struct pvx_platform *pvx_platform(void);
+const char *pvx_hook_name(enum pvx_hook hook);
+bool pvx_hook_is_pv(enum pvx_hook hook);
+void __init pvx_platform_init_done(void);
 const char *pvx_backend_name(enum pvx_backend backend);
 const char *pvx_hv_name(enum pvx_hv hv);
 
@@ -90,6 +110,15 @@ static inline enum pvx_backend pvx_backend(void)
 static inline enum pvx_backend pvx_backend(void)
 {
 	return PVX_BACKEND_NATIVE;
+}
+
+static inline bool pvx_hook_is_pv(enum pvx_hook hook)
+{
+	return false;
+}
+
+static inline void pvx_platform_init_done(void)
+{
 }
 #endif
 
