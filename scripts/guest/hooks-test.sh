@@ -44,6 +44,9 @@ kvm)
 		want_pv=$want_pv,yield					# PV_SCHED_YIELD
 	bit 5 && want_pv=$want_pv,preempt,steal				# STEAL_TIME
 	bit 12 && want_pv=$want_pv,halt					# POLL_CONTROL
+	{ bit 3 || bit 0; } && grep -qw pvclock \
+		/sys/devices/system/clocksource/clocksource0/available_clocksource &&
+		want_pv=$want_pv,clock					# CLOCKSOURCE(2)
 	want_pv=${want_pv#,}
 	echo "pvx hooks test: features $(cat /sys/kernel/pvx/features), $cpus cpus, mwait $mwait: offered $want_pv"
 	;;

@@ -74,6 +74,14 @@ bool pvx_hook_is_pv(enum pvx_hook hook)
 }
 EXPORT_SYMBOL_GPL(pvx_hook_is_pv);
 
+/* A pv hook implemented outside the core (the clock driver) ran once. */
+void pvx_hook_hit(enum pvx_hook hook)
+{
+	if ((unsigned int)hook < PVX_HOOK_NR)
+		this_cpu_inc(pvx_hook_stats[hook].calls);
+}
+EXPORT_SYMBOL_GPL(pvx_hook_hit);
+
 static int pvx_hook_lookup(const char *name, size_t len)
 {
 	unsigned int i;

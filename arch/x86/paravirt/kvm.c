@@ -18,8 +18,8 @@
  * suspend, so the host never writes into memory the guest reuses.
  *
  * Not provided (upstream has them): asynchronous page faults, PV
- * spinlocks (KVM_HC_KICK_CPU), SEV live-migration control and the clock,
- * which is the pvclock driver's (drivers/pvclock).
+ * spinlocks (KVM_HC_KICK_CPU) and SEV live-migration control. The clock
+ * is the pvclock driver's (drivers/pvclock), called from init_platform.
  */
 #define pr_fmt(fmt) "pvx: kvm: " fmt
 
@@ -61,6 +61,7 @@ static DEFINE_PER_CPU(cpumask_var_t, pvx_flush_mask);
 
 static struct pvx_kvm_caps pvx_kvm __ro_after_init;
 static bool pvx_steal_area __ro_after_init;
+static bool pvx_kvm_clock __ro_after_init;
 
 /* Guest-side polling before HLT when the host lets the guest poll. */
 static unsigned int pvx_halt_poll_ns __ro_after_init = 50000;
@@ -268,10 +269,20 @@ static void pvx_kvm_send_ipi_mask_allbutself(const struct cpumask *mask,
 	pvx_kvm_send_ipi(mask, vector, smp_processor_id());
 }
 
+/*
+ * One destination: one hypercall, where xAPIC mode takes two exits (ICR2
+ * and ICR writes) and x2APIC one.
+ */
+static void pvx_kvm_send_ipi_one(int cpu, int vector)
+{
+	pvx_kvm_send_ipi(cpumask_of(cpu), vector, -1);
+}
+
 static void __init pvx_kvm_apic_init(void)
 {
 	if (!pvx_on(PVX_HOOK_IPI))
 		return;
+	apic_update_callback(send_IPI, pvx_kvm_send_ipi_one);
 	apic_update_callback(send_IPI_mask, pvx_kvm_send_ipi_mask);
 	apic_update_callback(send_IPI_mask_allbutself,
 			     pvx_kvm_send_ipi_mask_allbutself);
@@ -339,21 +350,35 @@ static bool pvx_kvm_preempted(int cpu)
 	       KVM_VCPU_PREEMPTED;
 }
 
-/* A busy target that is not running gets this vCPU's time slice. */
+static bool pvx_kvm_yield_to(int cpu)
+{
+	if (idle_cpu(cpu) || !pvx_kvm_preempted(cpu))
+		return false;
+	pvx_kvm_hypercall1(KVM_HC_SCHED_YIELD, per_cpu(x86_cpu_to_apicid, cpu));
+	pvx_count(PVX_HOOK_YIELD, hypercalls);
+	return true;
+}
+
+/*
+ * The sender of a function call waits for its targets: a busy target
+ * that is not running gets this vCPU's time slice.
+ */
 static void pvx_kvm_send_call_func_ipi(const struct cpumask *mask)
 {
 	int cpu;
 
 	native_send_call_func_ipi(mask);
 	pvx_count(PVX_HOOK_YIELD, calls);
-	for_each_cpu(cpu, mask) {
-		if (!idle_cpu(cpu) && pvx_kvm_preempted(cpu)) {
-			pvx_kvm_hypercall1(KVM_HC_SCHED_YIELD,
-					   per_cpu(x86_cpu_to_apicid, cpu));
-			pvx_count(PVX_HOOK_YIELD, hypercalls);
+	for_each_cpu(cpu, mask)
+		if (pvx_kvm_yield_to(cpu))
 			break;
-		}
-	}
+}
+
+static void pvx_kvm_send_call_func_single_ipi(int cpu)
+{
+	native_send_call_func_single_ipi(cpu);
+	pvx_count(PVX_HOOK_YIELD, calls);
+	pvx_kvm_yield_to(cpu);
 }
 
 static u64 pvx_kvm_steal_clock(int cpu)
@@ -444,6 +469,13 @@ void __init pvx_kvm_init_platform(void)
 	no_timer_check = 1;
 #endif
 	x86_platform.apic_post_init = pvx_kvm_apic_init;
+
+	/* Before tsc_early_init(): the clock driver knows the TSC rate. */
+	if (pvx_disabled & BIT(PVX_HOOK_CLOCK))
+		return;
+	if (!&pvx_clock_driver || !pvx_clock_driver.init_kvm)
+		return;
+	pvx_kvm_clock = !pvx_clock_driver.init_kvm(p);
 }
 
 void __init pvx_kvm_guest_late_init(void)
@@ -456,7 +488,7 @@ void __init pvx_kvm_guest_late_init(void)
 	pvx_kvm.nr_cpus = num_possible_cpus();
 	pvx_kvm.mwait = boot_cpu_has(X86_FEATURE_MWAIT);
 	pvx_kvm.preempt_op = IS_ENABLED(CONFIG_PARAVIRT_SPINLOCKS);
-	pvx_kvm.clock_driver = false;
+	pvx_kvm.clock_driver = pvx_kvm_clock;
 	pvx_select_kvm(&pvx_kvm, pvx_disabled, pvx_hooks);
 
 	pvx_steal_area = pvx_on(PVX_HOOK_STEAL) || pvx_on(PVX_HOOK_TLB) ||
@@ -474,8 +506,11 @@ void __init pvx_kvm_guest_late_init(void)
 		pv_ops.lock.vcpu_is_preempted =
 			PV_CALLEE_SAVE(pvx_kvm_vcpu_is_preempted);
 #endif
-	if (pvx_on(PVX_HOOK_YIELD))
+	if (pvx_on(PVX_HOOK_YIELD)) {
 		smp_ops.send_call_func_ipi = pvx_kvm_send_call_func_ipi;
+		smp_ops.send_call_func_single_ipi =
+			pvx_kvm_send_call_func_single_ipi;
+	}
 	if (pvx_on(PVX_HOOK_STEAL))
 		static_call_update(pv_steal_clock, pvx_kvm_steal_clock);
 	if (pvx_on(PVX_HOOK_HALT))

@@ -94,8 +94,22 @@ enum pvx_hook {
 	PVX_HOOK_NR
 };
 
+/*
+ * The clock hook's driver (drivers/pvclock), bound at link time: pvx
+ * calls it from its platform init, early in setup_arch(), before the TSC
+ * is calibrated, unless pvx.disable=clock. Returns 0 when it took over
+ * the clock.
+ */
+struct pvx_clock_driver {
+	const char *name;
+	int (*init_kvm)(const struct pvx_platform *p);
+};
+
 #ifdef CONFIG_PVX
+extern const struct pvx_clock_driver pvx_clock_driver __weak;
+
 const struct pvx_platform *pvx_platform(void);
+void pvx_hook_hit(enum pvx_hook hook);
 const char *pvx_hook_name(enum pvx_hook hook);
 bool pvx_hook_is_pv(enum pvx_hook hook);
 void __init pvx_platform_init_done(void);
@@ -115,6 +129,10 @@ static inline enum pvx_backend pvx_backend(void)
 static inline bool pvx_hook_is_pv(enum pvx_hook hook)
 {
 	return false;
+}
+
+static inline void pvx_hook_hit(enum pvx_hook hook)
+{
 }
 
 static inline void pvx_platform_init_done(void)

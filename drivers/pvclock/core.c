@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvclock core: the parts of reading a pvclock area that are not on the
+ * hot path. The read itself is inline in pvclock.h so that sched_clock
+ * (noinstr) and the clocksource share it.
+ */
+#define pr_fmt(fmt) "pvclock: " fmt
+
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/printk.h>
+#include <kunit/visibility.h>
+
+#include "pvclock.h"
+
+/**
+ * pvclock_core_tsc_khz - the TSC frequency an area's scale describes
+ * @mul: tsc_to_system_mul, ns per TSC tick as a 32-bit fraction
+ * @shift: tsc_shift
+ *
+ * ns = (tsc << shift) * mul / 2^32, so kHz = 10^6 * 2^32 / mul / 2^shift.
+ * Returns 0 for a zero multiplier or a result that does not fit.
+ */
+unsigned long pvclock_core_tsc_khz(u32 mul, s8 shift)
+{
+	u64 khz;
+
+	if (!mul)
+		return 0;
+	khz = div_u64(1000000ULL << 32, mul);
+	if (shift < 0) {
+		if (-shift >= 64 || khz > (U64_MAX >> -shift))
+			return 0;
+		khz <<= -shift;
+	} else {
+		khz = shift >= 64 ? 0 : khz >> shift;
+	}
+	return khz > ULONG_MAX ? 0 : khz;
+}
+EXPORT_SYMBOL_IF_KUNIT(pvclock_core_tsc_khz);
+
+static const char * const pvclock_core_errors[PVCLOCK_ERR_NR] = {
+	[PVCLOCK_ERR_UNSETTLED]	= "the time area's version never settled",
+	[PVCLOCK_ERR_ZERO_MUL]	= "the time area has a zero multiplier",
+};
+
+/*
+ * Report hypervisor misbehaviour counted by the read path: at the 1st,
+ * 2nd, 4th, 8th, ... bad read, so a broken host cannot flood the log.
+ * Deferred printk: this runs inside timekeeping, under its locks.
+ */
+void pvclock_core_report(struct pvclock_core *c, const char *name)
+{
+	unsigned int i;
+	int n, old;
+
+	for (i = 0; i < PVCLOCK_ERR_NR; i++) {
+		n = atomic_read(&c->errors[i]);
+		old = READ_ONCE(c->reported[i]);
+		if (likely(n == old))
+			continue;
+		WRITE_ONCE(c->reported[i], n);
+		if (n > 0 && (old <= 0 || ilog2(n) > ilog2(old)))
+			printk_deferred(KERN_WARNING pr_fmt("%s: %s (%d reads so far); kept the last good time\n"),
+					name, pvclock_core_errors[i], n);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(pvclock_core_report);
