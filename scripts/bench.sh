@@ -3,7 +3,7 @@
 # make bench: timings, never pass/fail. Writes RESULTS/report.md and
 # CSV files; figures are only comparable within one run.
 #
-# BENCH=build,blk picks the parts (default both).
+# BENCH=build,blk,hooks picks the parts (default all three).
 # build: a clean build of the test kernel with ccache off, into a scratch
 #        build dir (BENCH_CLEAN=0 skips it: about 15 minutes), and an
 #        incremental rebuild after touching one pvx source file.
@@ -12,6 +12,9 @@
 #        in-tree virtio_blk and emulated AHCI (Debian's own 6.12 kernel),
 #        on native and kvm; on kvm also L1 KVM exits per I/O and per
 #        second idle, read from L1's debugfs while the guest runs.
+# hooks: on kvm, the same bench kernel with pvx on and with pvx=off: L1 KVM
+#        exits (total and by reason) per second idle and per unit of fixed
+#        workloads (IPIs, TLB shootdowns, function-call IPIs, timers).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -32,7 +35,7 @@ timed() { # label ccache command...
 	stage "bench: $label $(tail -n 1 "$csv" | cut -d, -f2)s"
 }
 
-parts=${BENCH:-build,blk}
+parts=${BENCH:-build,blk,hooks}
 case ",$parts," in *,build,*) ;; *) build_part=skip ;; esac
 
 if [ "${build_part:-}" != skip ]; then
@@ -92,6 +95,36 @@ if [[ ",$parts," = *,blk,* ]]; then
 	python3 "$PVX_ROOT/scripts/plot.py" "$blk_csv" "$RESULTS/blk.svg"
 fi
 
+hooks_csv=$RESULTS/hooks-kvm-exits.csv
+if [[ ",$parts," = *,hooks,* ]]; then
+	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
+	stress=$(pvx_stress_bin)
+	{
+		printf 'pvx,phase'
+		for c in exits io_exits mmio_exits irq_exits halt_exits hypercalls \
+			 irq_injections irq_window_exits insn_emulation signal_exits \
+			 request_irq_exits; do
+			printf ',%s' "$c"
+		done
+		echo ",units,seconds,exits_per_unit,exits_per_s"
+	} > "$hooks_csv"
+	for mode in on off; do
+		name=hooks-kvm-$mode
+		append= tsc=
+		[ $mode = off ] && append=pvx=off tsc=l1
+		stage "bench: hooks: kvm, pvx $mode"
+		KERNEL=$bench_kernel APPEND=$append L2_TSC_KHZ=$tsc \
+			CMD="sh $PVX_ROOT/scripts/guest/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
+			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
+			> "$RESULTS/$name.out" 2>&1 ||
+			stage "bench: hooks: $name failed (see $RESULTS/$name.out)"
+		[ -f "$RESULTS/$name.kvm.csv" ] &&
+			python3 "$PVX_ROOT/scripts/kvm-exits.py" --units \
+				"$RESULTS/$name.kvm.csv" "$RESULTS/$name.cmd.log" \
+				"$mode" >> "$hooks_csv"
+	done
+fi
+
 {
 	echo "# pvx bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 	echo
@@ -121,6 +154,14 @@ fi
 		echo "## L1 KVM exits (kvm platform)"
 		echo
 		python3 "$PVX_ROOT/scripts/blk-table.py" --exits "$kvm_csv"
+	fi
+	if [ -f "$hooks_csv" ]; then
+		echo
+		echo "## pv-ops hooks: L1 KVM exits, pvx on vs pvx=off (kvm, same binary, one run)"
+		echo
+		python3 "$PVX_ROOT/scripts/hooks-table.py" "$hooks_csv"
+		echo
+		echo "Hooks and their counters after each run: hooks-kvm-on.cmd.log, hooks-kvm-off.cmd.log."
 	fi
 } > "$RESULTS/report.md"
 cat "$RESULTS/report.md"

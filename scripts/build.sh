@@ -38,14 +38,14 @@ if [ "$variant" = lint ]; then
 	out=$PVX_CACHE/build/test
 	[ -f "$out/.config" ] || die "build the test kernel first (make build)"
 	log=$out/lint.log
-	dirs=(arch/x86/paravirt/ drivers/pvblk/)
+	dirs=(arch/x86/paravirt/ drivers/pvblk/ drivers/pvclock/)
 	stage "lint: W=1 C=1 on ${dirs[*]}"
 	for d in "${dirs[@]}"; do
 		touch "$tree/$d"*.c
 	done
 	kmake W=1 C=1 "${dirs[@]}" > "$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "lint build failed ($log)"; }
-	if grep -E '(warning|error):' "$log" | grep -E 'paravirt/|pvblk/|asm/pvx\.h'; then
+	if grep -E '(warning|error):' "$log" | grep -E 'paravirt/|pvblk/|pvclock/|asm/pvx'; then
 		die "W=1/sparse warnings in pvx sources ($log)"
 	fi
 	stage "lint: no W=1 or sparse warnings in pvx sources"

@@ -8,6 +8,10 @@ Prints CSV rows PREFIX,phase,exits,io_exits,mmio_exits,irq_exits,
 halt_exits,ios,exits_per_io,exits_per_s: the counter deltas between a
 phase's begin and end, the I/Os fio reported for it (PVX-BENCH lines in
 CMD_LOG) and the phase's length from BENCH_RUNTIME (default 10 s).
+
+With --units, phases report "PVX-UNITS: PHASE UNITS SECONDS" instead
+(a fixed workload), and the rows are PREFIX,phase,<every counter>,units,
+seconds,exits_per_unit,exits_per_s.
 """
 import csv
 import os
@@ -17,7 +21,48 @@ import sys
 COUNTERS = ["exits", "io_exits", "mmio_exits", "irq_exits", "halt_exits"]
 
 
+ALL = ["exits", "io_exits", "mmio_exits", "irq_exits", "halt_exits",
+       "hypercalls", "irq_injections", "irq_window_exits", "insn_emulation",
+       "signal_exits", "request_irq_exits"]
+
+
+def read_snaps(kvm_csv):
+    snap = {}
+    order = []
+    with open(kvm_csv) as f:
+        for row in csv.DictReader(f):
+            key = (row["phase"], row["event"])
+            d = snap.setdefault(key, {})
+            d[row["counter"]] = d.get(row["counter"], 0) + int(row["value"])
+            if row["phase"] not in order:
+                order.append(row["phase"])
+    return snap, order
+
+
+def units_main(kvm_csv, cmd_log, prefix):
+    snap, order = read_snaps(kvm_csv)
+    units = {}
+    with open(cmd_log, errors="replace") as f:
+        for line in f:
+            m = re.match(r"PVX-UNITS: (\S+) (\d+) ([0-9.]+)", line)
+            if m:
+                units[m.group(1)] = (int(m.group(2)), float(m.group(3)))
+    for phase in order:
+        b, e = snap.get((phase, "begin")), snap.get((phase, "end"))
+        if not b or not e or phase not in units:
+            continue
+        delta = [e.get(c, 0) - b.get(c, 0) for c in ALL]
+        n, secs = units[phase]
+        print(",".join([prefix, phase] + [str(x) for x in delta] +
+                       [str(n), "%.3f" % secs,
+                        "%.2f" % (delta[0] / n) if n else "",
+                        "%.0f" % (delta[0] / secs) if secs else ""]))
+
+
 def main():
+    if sys.argv[1] == "--units":
+        units_main(*sys.argv[2:5])
+        return
     kvm_csv, cmd_log, prefix = sys.argv[1:4]
     runtime = float(os.environ.get("BENCH_RUNTIME", "10"))
     snap = {}

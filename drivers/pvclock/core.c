@@ -10,6 +10,7 @@
 #include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "pvclock.h"
@@ -48,22 +49,45 @@ static const char * const pvclock_core_errors[PVCLOCK_ERR_NR] = {
 /*
  * Report hypervisor misbehaviour counted by the read path: at the 1st,
  * 2nd, 4th, 8th, ... bad read, so a broken host cannot flood the log.
- * Deferred printk: this runs inside timekeeping, under its locks.
  */
-void pvclock_core_report(struct pvclock_core *c, const char *name)
+static void pvclock_core_report_work(struct irq_work *work)
 {
+	struct pvclock_core *c = container_of(work, struct pvclock_core,
+					      report_work);
 	unsigned int i;
 	int n, old;
 
 	for (i = 0; i < PVCLOCK_ERR_NR; i++) {
 		n = atomic_read(&c->errors[i]);
 		old = READ_ONCE(c->reported[i]);
-		if (likely(n == old))
+		if (n == old)
 			continue;
 		WRITE_ONCE(c->reported[i], n);
 		if (n > 0 && (old <= 0 || ilog2(n) > ilog2(old)))
-			printk_deferred(KERN_WARNING pr_fmt("%s: %s (%d reads so far); kept the last good time\n"),
-					name, pvclock_core_errors[i], n);
+			pr_warn("%s: %s (%d reads so far); kept the last good time\n",
+				c->name, pvclock_core_errors[i], n);
+	}
+}
+
+void pvclock_core_init(struct pvclock_core *c, const char *name,
+		       u8 valid_flags)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->valid_flags = valid_flags;
+	init_irq_work(&c->report_work, pvclock_core_report_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvclock_core_init);
+
+void pvclock_core_report(struct pvclock_core *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < PVCLOCK_ERR_NR; i++) {
+		if (unlikely(atomic_read(&c->errors[i]) != READ_ONCE(c->reported[i]))) {
+			irq_work_queue(&c->report_work);
+			return;
+		}
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(pvclock_core_report);

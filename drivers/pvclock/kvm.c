@@ -24,6 +24,7 @@
 
 #include <linux/clocksource.h>
 #include <linux/cpu.h>
+#include <linux/cpufeature.h>
 #include <linux/cpuhotplug.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -33,7 +34,6 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/time64.h>
-#include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/paravirt.h>
 #include <asm/pvclock.h>
@@ -190,7 +190,7 @@ static u64 pvclock_kvm_read(struct clocksource *cs)
 		pvclock_touch_watchdogs();
 	}
 	preempt_enable_notrace();
-	pvclock_core_report(&pvclock_kvm, "kvm");
+	pvclock_core_report(&pvclock_kvm);
 	pvx_hook_hit(PVX_HOOK_CLOCK);
 	return ns;
 }
@@ -248,9 +248,11 @@ static void pvclock_kvm_get_wallclock(struct timespec64 *now)
 	}
 	for (i = 0; i < PVCLOCK_CORE_MAX_RETRIES; i++) {
 		version = READ_ONCE(pvclock_kvm_wall.version);
+		/* The fields only after the version they belong to. */
 		virt_rmb();
 		sec = READ_ONCE(pvclock_kvm_wall.sec);
 		nsec = READ_ONCE(pvclock_kvm_wall.nsec);
+		/* The version again only after the fields. */
 		virt_rmb();
 		if (!(version & 1) && version == READ_ONCE(pvclock_kvm_wall.version))
 			break;
@@ -293,7 +295,7 @@ static int __init pvclock_kvm_init(const struct pvx_platform *p)
 		return -ENODEV;
 	}
 
-	pvclock_kvm.valid_flags = PVCLOCK_GUEST_STOPPED;
+	pvclock_core_init(&pvclock_kvm, "kvm", PVCLOCK_GUEST_STOPPED);
 	if (p->features & BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT)) {
 		pvclock_kvm.valid_flags |= PVCLOCK_TSC_STABLE_BIT;
 		/* For the kernel's vDSO reader of CPU 0's area. */

@@ -24,6 +24,7 @@
 
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/irq_work.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
 #include <asm/pvclock-abi.h>
@@ -44,6 +45,8 @@ struct pvclock_core {
 	atomic_t errors[PVCLOCK_ERR_NR];
 	atomic_t backwards;	/* reads the guard held back */
 	int reported[PVCLOCK_ERR_NR];
+	const char *name;
+	struct irq_work report_work;
 };
 
 /* One consistent snapshot of an area. */
@@ -93,7 +96,7 @@ pvclock_core_snapshot(const struct pvclock_vcpu_time_info *src,
 
 	for (i = 0; i < PVCLOCK_CORE_MAX_RETRIES; i++) {
 		version = READ_ONCE(src->version);
-		/* The fields after the version, then the TSC (ordered). */
+		/* Read the fields only after the version they belong to. */
 		virt_rmb();
 		s->tsc_timestamp = READ_ONCE(src->tsc_timestamp);
 		s->system_time = READ_ONCE(src->system_time);
@@ -101,6 +104,7 @@ pvclock_core_snapshot(const struct pvclock_vcpu_time_info *src,
 		s->shift = READ_ONCE(src->tsc_shift);
 		s->flags = READ_ONCE(src->flags) & valid_flags;
 		s->tsc = read_tsc();
+		/* Re-read the version only after the fields and the TSC. */
 		virt_rmb();
 		if (!(version & 1) && version == READ_ONCE(src->version))
 			return 0;
@@ -151,7 +155,14 @@ static __always_inline u64 pvclock_core_read(struct pvclock_core *c,
 /* TSC kHz from the area's scale: the inverse of pvclock_core_scale(). */
 unsigned long pvclock_core_tsc_khz(u32 mul, s8 shift);
 
-/* Report errors counted since the last call; not for noinstr paths. */
-void pvclock_core_report(struct pvclock_core *c, const char *name);
+void pvclock_core_init(struct pvclock_core *c, const char *name,
+		       u8 valid_flags);
+
+/*
+ * Have errors counted since the last call reported, from an irq_work:
+ * callers run inside timekeeping, where printk must not be called. Not
+ * for noinstr paths.
+ */
+void pvclock_core_report(struct pvclock_core *c);
 
 #endif /* _PVCLOCK_CORE_H */

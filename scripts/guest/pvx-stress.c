@@ -2,7 +2,7 @@
 /*
  * pvx-stress: work the pv-ops hooks from user space, on every CPU.
  *
- *   pvx-stress SECONDS [ITERATIONS]
+ *   pvx-stress SECONDS [ITERATIONS [PART]]
  *
  * One process, threads spread over the CPUs:
  *   mm       mmap, fill, mprotect, check, munmap in a loop: the address
@@ -14,15 +14,19 @@
  *            CPU running the process
  *   sleeper  100 us sleeps: timers and halts
  *
- * With ITERATIONS, each mm thread does exactly that many rounds (a fixed
- * unit of work for the benchmark) and SECONDS is a cap. Exits non-zero
- * if a page read back is not what was written, or a system call fails.
+ * With ITERATIONS and a PART (mm, pingpong, barrier or sleeper), only
+ * that part runs, for exactly ITERATIONS units (rounds of each mm thread,
+ * round trips, membarriers, sleeps): a fixed workload for the benchmark,
+ * with SECONDS as a cap. It prints "units N seconds S". Exits non-zero
+ * if a page read back is not what was written, a system call fails or
+ * the units were not done in time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,7 @@
 #define MAP_PAGES	64
 
 static atomic_int stop;
+static const char *part = "all";
 static atomic_int failed;
 static atomic_long mm_rounds, pings, barriers, sleeps;
 static long page_size, iterations;
@@ -105,7 +110,9 @@ static void *pong_thread(void *arg)
 	while (!atomic_load(&stop)) {
 		if (read(pp->in, &c, 1) != 1 || write(pp->out, &c, 1) != 1)
 			break;
-		atomic_fetch_add(&pings, 1);
+		if (atomic_fetch_add(&pings, 1) + 1 >= 2 * iterations &&
+		    iterations)
+			atomic_store(&stop, 1);
 	}
 	return NULL;
 }
@@ -126,8 +133,11 @@ static void *barrier_thread(void *arg)
 			fail("membarrier");
 			break;
 		}
-		atomic_fetch_add(&barriers, 1);
-		nanosleep(&ts, NULL);
+		if (atomic_fetch_add(&barriers, 1) + 1 >= iterations &&
+		    iterations)
+			atomic_store(&stop, 1);
+		if (!iterations)
+			nanosleep(&ts, NULL);
 	}
 	return NULL;
 }
@@ -139,30 +149,54 @@ static void *sleep_thread(void *arg)
 	pin((long)arg);
 	while (!atomic_load(&stop)) {
 		nanosleep(&ts, NULL);
-		atomic_fetch_add(&sleeps, 1);
+		if (atomic_fetch_add(&sleeps, 1) + 1 >= iterations && iterations)
+			atomic_store(&stop, 1);
 	}
 	return NULL;
+}
+
+static bool runs(const char *what)
+{
+	return !strcmp(part, "all") || !strcmp(part, what);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
 {
 	pthread_t mm[64], pong[2], bar, slp;
-	int a[2], b[2], nmm, i;
+	int a[2], b[2], nmm = 0, i;
+	long seconds, units = 0;
 	struct pong pa, pb;
-	long seconds;
-	time_t end;
+	double t0, t1;
 	char c = 'x';
 
 	if (argc < 2 || (seconds = atol(argv[1])) <= 0) {
-		fprintf(stderr, "usage: pvx-stress SECONDS [ITERATIONS]\n");
+		fprintf(stderr, "usage: pvx-stress SECONDS [ITERATIONS [PART]]\n");
 		return 2;
 	}
 	iterations = argc > 2 ? atol(argv[2]) : 0;
+	if (argc > 3)
+		part = argv[3];
+	if (!runs("mm") && !runs("pingpong") && !runs("barrier") &&
+	    !runs("sleeper")) {
+		fprintf(stderr, "pvx-stress: unknown part %s\n", part);
+		return 2;
+	}
+	if (iterations && !strcmp(part, "all")) {
+		fprintf(stderr, "pvx-stress: ITERATIONS needs a PART\n");
+		return 2;
+	}
 	page_size = sysconf(_SC_PAGESIZE);
 	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpus < 1)
 		ncpus = 1;
-	nmm = 2 * ncpus > 64 ? 64 : 2 * ncpus;
 
 	if (pipe(a) || pipe(b)) {
 		perror("pipe");
@@ -171,20 +205,28 @@ int main(int argc, char **argv)
 	pa = (struct pong){ .in = a[0], .out = b[1], .cpu = 0 };
 	pb = (struct pong){ .in = b[0], .out = a[1], .cpu = 1 };
 
-	for (i = 0; i < nmm; i++)
-		pthread_create(&mm[i], NULL, mm_thread, (void *)(long)i);
-	pthread_create(&pong[0], NULL, pong_thread, &pa);
-	pthread_create(&pong[1], NULL, pong_thread, &pb);
-	pthread_create(&bar, NULL, barrier_thread, (void *)0L);
-	pthread_create(&slp, NULL, sleep_thread, (void *)1L);
-	if (write(a[1], &c, 1) != 1)
-		fail("pipe write");
+	t0 = now();
+	if (runs("mm")) {
+		nmm = 2 * ncpus > 64 ? 64 : 2 * ncpus;
+		for (i = 0; i < nmm; i++)
+			pthread_create(&mm[i], NULL, mm_thread, (void *)(long)i);
+	}
+	if (runs("pingpong")) {
+		pthread_create(&pong[0], NULL, pong_thread, &pa);
+		pthread_create(&pong[1], NULL, pong_thread, &pb);
+		if (write(a[1], &c, 1) != 1)
+			fail("pipe write");
+	}
+	if (runs("barrier"))
+		pthread_create(&bar, NULL, barrier_thread, (void *)0L);
+	if (runs("sleeper"))
+		pthread_create(&slp, NULL, sleep_thread, (void *)1L);
 
-	end = time(NULL) + seconds;
-	while (time(NULL) < end && !atomic_load(&stop)) {
-		if (iterations && atomic_load(&mm_rounds) >= nmm * iterations)
+	while (now() - t0 < seconds && !atomic_load(&stop)) {
+		if (iterations && runs("mm") &&
+		    atomic_load(&mm_rounds) >= nmm * iterations)
 			break;
-		usleep(10000);
+		usleep(1000);
 	}
 	atomic_store(&stop, 1);
 	for (i = 0; i < nmm; i++)
@@ -192,17 +234,34 @@ int main(int argc, char **argv)
 	/* The ping-pong threads block in read(): closing wakes them. */
 	close(a[1]);
 	close(b[1]);
-	pthread_join(pong[0], NULL);
-	pthread_join(pong[1], NULL);
-	pthread_join(bar, NULL);
-	pthread_join(slp, NULL);
+	if (runs("pingpong")) {
+		pthread_join(pong[0], NULL);
+		pthread_join(pong[1], NULL);
+	}
+	if (runs("barrier"))
+		pthread_join(bar, NULL);
+	if (runs("sleeper"))
+		pthread_join(slp, NULL);
+	t1 = now();
 
 	printf("pvx-stress: cpus %d mm_threads %d mm_rounds %ld pings %ld barriers %ld sleeps %ld\n",
 	       ncpus, nmm, atomic_load(&mm_rounds), atomic_load(&pings),
 	       atomic_load(&barriers), atomic_load(&sleeps));
-	if (iterations && atomic_load(&mm_rounds) < nmm * iterations) {
-		fprintf(stderr, "pvx-stress: only %ld of %ld rounds in %ld s\n",
-			atomic_load(&mm_rounds), nmm * iterations, seconds);
+	if (!iterations)
+		return atomic_load(&failed);
+
+	if (!strcmp(part, "mm"))
+		units = atomic_load(&mm_rounds);
+	else if (!strcmp(part, "pingpong"))
+		units = atomic_load(&pings) / 2;
+	else if (!strcmp(part, "barrier"))
+		units = atomic_load(&barriers);
+	else
+		units = atomic_load(&sleeps);
+	printf("units %ld seconds %.3f\n", units, t1 - t0);
+	if (units < (strcmp(part, "mm") ? iterations : nmm * iterations)) {
+		fprintf(stderr, "pvx-stress: %s: only %ld units in %ld s\n",
+			part, units, seconds);
 		return 1;
 	}
 	return atomic_load(&failed);

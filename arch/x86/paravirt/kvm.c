@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "pvx: kvm: " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpufeature.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
@@ -34,10 +35,10 @@
 #include <linux/reboot.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/static_call.h>
 #include <linux/syscore_ops.h>
 #include <asm/apic.h>
-#include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
 #include <asm/irq_vectors.h>
 #include <asm/kvm_para.h>
@@ -45,7 +46,6 @@
 #include <asm/paravirt.h>
 #include <asm/pvx_hypercall.h>
 #include <asm/reboot.h>
-#include <asm/smp.h>
 #include <asm/timer.h>
 #include <asm/tlb.h>
 #include <asm/tsc.h>
@@ -329,8 +329,6 @@ early_initcall(pvx_kvm_alloc_masks);
 
 /* ---- preempt, yield, steal ---------------------------------------------- */
 
-__visible bool pvx_kvm_vcpu_is_preempted(long cpu);
-
 __visible bool pvx_kvm_vcpu_is_preempted(long cpu)
 {
 	bool preempted;
@@ -342,6 +340,7 @@ __visible bool pvx_kvm_vcpu_is_preempted(long cpu)
 		pvx_count(PVX_HOOK_PREEMPT, avoided);
 	return preempted;
 }
+
 PV_CALLEE_SAVE_REGS_THUNK(pvx_kvm_vcpu_is_preempted);
 
 static bool pvx_kvm_preempted(int cpu)

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/irq_work.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -84,6 +85,17 @@ bool pvx_tlb_defer(u8 *preempted)
 }
 EXPORT_SYMBOL_IF_KUNIT(pvx_tlb_defer);
 
+static atomic_t pvx_steal_unsettled_reported = ATOMIC_INIT(0);
+
+/* Once per burst of unsettled reads, outside the scheduler's locks. */
+static void pvx_steal_report(struct irq_work *work)
+{
+	if (atomic_inc_return(&pvx_steal_unsettled_reported) <= 8)
+		pr_warn("a steal time record never settled; kept its last value\n");
+}
+
+static DEFINE_IRQ_WORK(pvx_steal_report_work, pvx_steal_report);
+
 /**
  * pvx_steal_read - read a steal-time counter the host updates
  * @steal: the counter, in ns
@@ -91,7 +103,8 @@ EXPORT_SYMBOL_IF_KUNIT(pvx_tlb_defer);
  * @r: this record's reader state
  *
  * Retries while the host is writing, at most PVX_STEAL_MAX_RETRIES times,
- * then warns once and keeps the last good value. Never returns less than
+ * then keeps the last good value (and warns, from an irq_work, the first
+ * eight times). Never returns less than
  * it returned before: the scheduler subtracts consecutive readings.
  * Callable for one record from several CPUs at once.
  */
@@ -104,16 +117,18 @@ u64 pvx_steal_read(const u64 *steal, const u32 *version,
 
 	for (i = 0; i < PVX_STEAL_MAX_RETRIES; i++) {
 		v = READ_ONCE(*version);
+		/* The counter only after the version it belongs to. */
 		virt_rmb();
 		val = READ_ONCE(*steal);
+		/* The version again only after the counter. */
 		virt_rmb();
 		if (!(v & 1) && v == READ_ONCE(*version))
 			goto settled;
 		WRITE_ONCE(r->retries, r->retries + 1);
 	}
-	/* Deferred: this runs under the runqueue lock. */
-	printk_deferred_once(KERN_WARNING pr_fmt("steal time record never settled (version %u), keeping %llu\n"),
-			     v, READ_ONCE(r->last));
+	/* Reported later: this runs under the runqueue lock. */
+	WRITE_ONCE(r->unsettled, r->unsettled + 1);
+	irq_work_queue(&pvx_steal_report_work);
 	return READ_ONCE(r->last);
 
 settled:

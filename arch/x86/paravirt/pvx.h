@@ -104,6 +104,10 @@ void pvx_kvm_guest_late_init(void);
 bool pvx_kvm_x2apic_available(void);
 bool pvx_kvm_msi_ext_dest_id(void);
 
+/* Callee-save vcpu_is_preempted implementations (PV_CALLEE_SAVE). */
+__visible bool pvx_kvm_vcpu_is_preempted(long cpu);
+__visible bool pvx_xen_vcpu_is_preempted(long cpu);
+
 /* The Xen backend routes the kernel's own Xen operations (xen.c). */
 void pvx_xen_init(void);
 
@@ -125,6 +129,7 @@ bool pvx_tlb_defer(u8 *preempted);
 struct pvx_steal_reader {
 	u64 last;		/* highest value returned so far */
 	unsigned int retries;	/* versions seen odd or changing */
+	unsigned int unsettled;	/* reads that gave up */
 };
 
 #define PVX_STEAL_MAX_RETRIES	1000

@@ -17,7 +17,7 @@
  *     reason     why: "offered by the hypervisor", "pvx.disable", ...
  *     calls      times the pv implementation ran (0 when native: the
  *                native function is the kernel's own, never wrapped)
- *     hypercalls hypercalls it issued
+ *     hypercalls how many it issued
  *     avoided    what it saved: eoi - EOIs without an exit; ipi - ICR
  *                writes (exits) saved by batching; tlb - flush IPIs to
  *                preempted vCPUs left to the host; preempt - answers
@@ -151,20 +151,30 @@ static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  pvx_why_name(pvx_hooks[kobj_hook(kobj)].why));
 }
 
-#define PVX_COUNTER_ATTR(field)						\
-static ssize_t field##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct pvx_hook_stats sum;					\
-									\
-	pvx_hook_totals(kobj_hook(kobj), &sum);				\
-	return sysfs_emit(buf, "%lu\n", sum.field);			\
-}									\
-static struct kobj_attribute field##_attr = __ATTR_RO(field)
+static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf);
 
-PVX_COUNTER_ATTR(calls);
-PVX_COUNTER_ATTR(hypercalls);
-PVX_COUNTER_ATTR(avoided);
+static struct kobj_attribute calls_attr = __ATTR(calls, 0444, counter_show, NULL);
+static struct kobj_attribute hypercalls_attr =
+	__ATTR(hypercalls, 0444, counter_show, NULL);
+static struct kobj_attribute avoided_attr =
+	__ATTR(avoided, 0444, counter_show, NULL);
+
+static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct pvx_hook_stats sum;
+	unsigned long v;
+
+	pvx_hook_totals(kobj_hook(kobj), &sum);
+	if (attr == &calls_attr)
+		v = sum.calls;
+	else if (attr == &hypercalls_attr)
+		v = sum.hypercalls;
+	else
+		v = sum.avoided;
+	return sysfs_emit(buf, "%lu\n", v);
+}
 
 static struct kobj_attribute impl_attr = __ATTR_RO(impl);
 static struct kobj_attribute reason_attr = __ATTR_RO(reason);

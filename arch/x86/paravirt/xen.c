@@ -17,10 +17,10 @@
 
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/smp.h>
 #include <linux/static_call.h>
 #include <asm/paravirt.h>
 #include <asm/pvx_hypercall.h>
-#include <asm/smp.h>
 #include <asm/tlbflush.h>
 #include <xen/interface/sched.h>
 #include <xen/xen-ops.h>
@@ -93,8 +93,6 @@ static void __cpuidle pvx_xen_safe_halt(void)
 /* ---- preempt --------------------------------------------------------------- */
 
 #ifdef CONFIG_PARAVIRT_SPINLOCKS
-__visible bool pvx_xen_vcpu_is_preempted(long cpu);
-
 __visible bool pvx_xen_vcpu_is_preempted(long cpu)
 {
 	bool stolen;
@@ -105,6 +103,7 @@ __visible bool pvx_xen_vcpu_is_preempted(long cpu)
 		pvx_count(PVX_HOOK_PREEMPT, avoided);
 	return stolen;
 }
+
 PV_CALLEE_SAVE_REGS_THUNK(pvx_xen_vcpu_is_preempted);
 #endif
 

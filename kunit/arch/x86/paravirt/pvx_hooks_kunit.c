@@ -89,16 +89,20 @@ static unsigned int check_kvm(struct kunit *test, const struct pvx_kvm_caps *c,
 		if (h[i].pv == want && why_ok)
 			continue;
 		bad++;
-		KUNIT_FAIL(test, "hook %s: pv %d (want %d) why %d; features 0x%x hints 0x%x cpus %u mwait %d preempt_op %d clock %d disabled 0x%lx",
-			   pvx_hook_name(i), h[i].pv, want, h[i].why,
-			   c->features, c->hints, c->nr_cpus, c->mwait,
+		KUNIT_FAIL(test, "%s: pv %d want %d why %d",
+			   pvx_hook_name(i), h[i].pv, want, h[i].why);
+		KUNIT_FAIL(test, "features 0x%x hints 0x%x cpus %u mwait %d",
+			   c->features, c->hints, c->nr_cpus, c->mwait);
+		KUNIT_FAIL(test, "preempt_op %d clock %d disabled 0x%lx",
 			   c->preempt_op, c->clock_driver, disabled);
 	}
 	return bad;
 }
 
-/* Every feature combination, hint, CPU count and build, with pvx.disable
- * empty, naming one hook, and naming all. */
+/*
+ * Every feature combination, hint, CPU count and build, with pvx.disable
+ * empty, naming one hook, and naming all.
+ */
 static void pvx_select_kvm_all_combinations(struct kunit *test)
 {
 	struct pvx_kvm_caps c = { };
@@ -222,9 +226,11 @@ static void pvx_select_xen_all_combinations(struct kunit *test)
 					    (!required || h[i].why == PVX_WHY_REQUIRED))
 						continue;
 					bad++;
-					KUNIT_FAIL(test, "mode %d hook %s: pv %d why %d; installed 0x%lx disabled 0x%lx",
+					KUNIT_FAIL(test, "mode %d %s: pv %d why %d",
 						   modes[m], pvx_hook_name(i),
-						   h[i].pv, h[i].why, inst, d);
+						   h[i].pv, h[i].why);
+					KUNIT_FAIL(test, "installed 0x%lx disabled 0x%lx",
+						   inst, d);
 				}
 			}
 		}
