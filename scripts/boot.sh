@@ -189,6 +189,7 @@ kvm)
 	}
 	qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
 	  -display none -monitor none -no-reboot -serial stdio \\
+	  -d cpu_reset,guest_errors -D $RESULTS/$name.l2-qemu.log \\
 	  -qmp unix:/run/pvx-l2.qmp,server=on,wait=off \\
 	  -kernel $KERNEL -initrd $initrd -append "$cmdline\$tsc" $virtfs \\
 	  ${diskargs[*]} 2>&1 < /dev/null |

@@ -72,3 +72,22 @@ pvx_stress_bin() {
 	fi
 	printf '%s\n' "$bin"
 }
+
+# Build the kernel's timer selftests from the build tree, and clock-bench,
+# for the guest (which runs this machine's root); print the directory.
+pvx_timer_tests() {
+	local tree=$PVX_CACHE/tree out=$PVX_CACHE/bin/timers t
+	mkdir -p "$out"
+	for t in inconsistency-check nanosleep nsleep-lat raw_skew posix_timers; do
+		[ "$out/$t" -nt "$tree/tools/testing/selftests/timers/$t.c" ] && continue
+		make -s -C "$tree/tools/testing/selftests/timers" OUTPUT="$out" \
+			"$out/$t" >&2 || die "cannot build the timer selftest $t"
+	done
+	if [ ! -x "$out/clock-bench" ] ||
+	   [ "$PVX_ROOT/scripts/guest/clock-bench.c" -nt "$out/clock-bench" ]; then
+		gcc -O2 -Wall -Wextra -Werror -o "$out/clock-bench" \
+			"$PVX_ROOT/scripts/guest/clock-bench.c" >&2 ||
+			die "cannot build clock-bench"
+	fi
+	printf '%s\n' "$out"
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# pvclock tests in the guest, run by make check:
+#
+#   clock-test.sh SELFTESTS CLOCK_BENCH [SECONDS]
+#
+# SELFTESTS: the kernel's timer selftests built from the same tree
+# (tools/testing/selftests/timers); CLOCK_BENCH: clock-bench. Checks that
+# the clocksource is pvclock, that clock_gettime(CLOCK_MONOTONIC) makes no
+# system call when the clock is stable (vDSO), and runs inconsistency-check
+# over every clock id (SECONDS each, default 3), nanosleep, nsleep-lat,
+# raw_skew and posix_timers. Prints "PVX-T: ok NAME" / "PVX-T: not ok NAME
+# (why)" lines; each selftest's own output is kept in the command log.
+st=$1 bench=$2 secs=${3:-3}
+cs=/sys/devices/system/clocksource/clocksource0
+
+ok() { echo "PVX-T: ok $*"; }
+nok() { echo "PVX-T: not ok $1 ($2)"; }
+
+cur=$(cat $cs/current_clocksource)
+if [ "$cur" = pvclock ]; then
+	ok "clock: the clocksource is pvclock"
+else
+	nok "clock: the clocksource is pvclock" "current $cur, available $(cat $cs/available_clocksource)"
+fi
+
+# The vDSO: a stable pvclock is read in user space, no system call.
+out=$(strace -f -qq -c -e trace=clock_gettime "$bench" 100000 2>&1)
+n=$(echo "$out" | awk '$NF == "clock_gettime" { print $4 }')
+n=${n:-0}
+if echo "$out" | grep -q '^calls 100000 '; then
+	if [ "$n" -lt 10 ]; then
+		ok "clock: 100000 clock_gettime(CLOCK_MONOTONIC) through the vDSO ($n system calls)"
+	else
+		nok "clock: 100000 clock_gettime(CLOCK_MONOTONIC) through the vDSO" "$n system calls"
+	fi
+else
+	nok "clock: clock-bench runs, time never goes back" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"
+fi
+
+
+for t in "inconsistency-check -t $secs" nanosleep nsleep-lat raw_skew posix_timers; do
+	name=${t%% *}
+	set -- $t
+	shift
+	echo "--- selftest $name $*"
+	"$st/$name" "$@" > /tmp/st.out 2>&1
+	rc=$?
+	tail -n 30 /tmp/st.out
+	if [ $rc = 0 ]; then
+		ok "timers selftest $name $*"
+	else
+		nok "timers selftest $name $*" "rc=$rc: $(grep -E 'not ok|FAIL|fail' /tmp/st.out | head -n 2 | tr '\n' ' ')"
+	fi
+done
+exit 0
