@@ -3,7 +3,7 @@
 # make bench: timings, never pass/fail. Writes RESULTS/report.md and
 # CSV files; figures are only comparable within one run.
 #
-# BENCH=build,blk,hooks picks the parts (default all three).
+# BENCH=build,blk,hooks,clock picks the parts (default all four).
 # build: a clean build of the test kernel with ccache off, into a scratch
 #        build dir (BENCH_CLEAN=0 skips it: about 15 minutes), and an
 #        incremental rebuild after touching one pvx source file.
@@ -15,6 +15,10 @@
 # hooks: on kvm, the same bench kernel with pvx on and with pvx=off: L1 KVM
 #        exits (total and by reason) per second idle and per unit of fixed
 #        workloads (IPIs, TLB shootdowns, function-call IPIs, timers).
+# clock: on kvm, ns per clock_gettime(CLOCK_MONOTONIC) and system calls per
+#        1M calls with every clocksource the guest has (pvclock, tsc, hpet,
+#        acpi_pm), in one boot, and with a stock Debian 6.12 kernel's
+#        kvm-clock on the same KVM.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,7 +39,7 @@ timed() { # label ccache command...
 	stage "bench: $label $(tail -n 1 "$csv" | cut -d, -f2)s"
 }
 
-parts=${BENCH:-build,blk,hooks}
+parts=${BENCH:-build,blk,hooks,clock}
 case ",$parts," in *,build,*) ;; *) build_part=skip ;; esac
 
 if [ "${build_part:-}" != skip ]; then
@@ -110,10 +114,10 @@ if [[ ",$parts," = *,hooks,* ]]; then
 	} > "$hooks_csv"
 	for mode in on off; do
 		name=hooks-kvm-$mode
-		append= tsc=
-		[ $mode = off ] && append=pvx=off tsc=l1
+		append=
+		[ $mode = off ] && append=pvx=off
 		stage "bench: hooks: kvm, pvx $mode"
-		KERNEL=$bench_kernel APPEND=$append L2_TSC_KHZ=$tsc \
+		KERNEL=$bench_kernel APPEND=$append \
 			CMD="sh $PVX_ROOT/scripts/guest/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
 			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
 			> "$RESULTS/$name.out" 2>&1 ||
@@ -122,6 +126,26 @@ if [[ ",$parts," = *,hooks,* ]]; then
 			python3 "$PVX_ROOT/scripts/kvm-exits.py" --units \
 				"$RESULTS/$name.kvm.csv" "$RESULTS/$name.cmd.log" \
 				"$mode" >> "$hooks_csv"
+	done
+fi
+
+clock_csv=$RESULTS/clock.csv
+if [[ ",$parts," = *,clock,* ]]; then
+	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
+	timers=$(pvx_timer_tests)
+	echo "guest,clocksource,ns_per_call,syscalls_per_1m" > "$clock_csv"
+	for guest in pvx stock; do
+		name=clock-kvm-$guest
+		kernel=
+		[ $guest = pvx ] && kernel=$bench_kernel
+		stage "bench: clock: kvm, $guest kernel"
+		KERNEL=$kernel GUEST=$guest \
+			CMD="sh $PVX_ROOT/scripts/guest/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}" \
+			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
+			> "$RESULTS/$name.out" 2>&1 ||
+			stage "bench: clock: $name failed (see $RESULTS/$name.out)"
+		sed -n 's/^PVX-BENCH: clock \([^ ]*\) ns_per_call=\([0-9.?]*\) syscalls_per_1m=\([0-9]*\)$/\1,\2,\3/p' \
+			"$RESULTS/$name.cmd.log" 2>/dev/null | sed "s/^/$guest,/" >> "$clock_csv"
 	done
 fi
 
@@ -162,6 +186,19 @@ fi
 		python3 "$PVX_ROOT/scripts/hooks-table.py" "$hooks_csv"
 		echo
 		echo "Hooks and their counters after each run: hooks-kvm-on.cmd.log, hooks-kvm-off.cmd.log."
+	fi
+	if [ -f "$clock_csv" ]; then
+		echo
+		echo "## Clock: clock_gettime(CLOCK_MONOTONIC) on kvm, one run per kernel"
+		echo
+		echo "| kernel | clocksource | ns per call | system calls per 1M calls | vs pvclock |"
+		echo "|---|---|---|---|---|"
+		base=$(awk -F, '$1 == "pvx" && $2 == "pvclock" { print $3 }' "$clock_csv")
+		awk -F, -v base="${base:-0}" 'NR > 1 {
+			r = (base > 0 && $3 + 0 > 0) ? sprintf("%.2fx", $3 / base) : "-"
+			k = $1 == "pvx" ? "pvx (bench build)" : "Debian 6.12 stock"
+			printf "| %s | %s | %s | %s | %s |\n", k, $2, $3, $4, r
+		}' "$clock_csv"
 	fi
 } > "$RESULTS/report.md"
 cat "$RESULTS/report.md"

@@ -171,17 +171,7 @@ kvm)
 	# L1's KVM counters for L2 at each "PVX-PHASE:" line the guest
 	# prints, into NAME.kvm.csv, carries out its "PVX-QMP:" requests on
 	# L2's monitor, and copies everything to ttyS1.
-	# L2_TSC_KHZ=l1: hand L2 L1's TSC rate (tsc_early_khz=). A guest
-	# without a paravirtual clock (pvx=off) cannot calibrate its TSC
-	# against the PIT or HPET that QEMU emulates under TCG, and timing
-	# everything with the emulated HPET makes it crawl; real hardware
-	# gives the rate in CPUID 0x15 instead.
 	cat > "$work/l2.sh" <<-EOF
-	tsc=
-	if [ "${L2_TSC_KHZ:-}" = l1 ]; then
-		khz=\$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
-		[ -n "\$khz" ] && tsc=" tsc_early_khz=\$khz"
-	fi
 	l1dev() {
 		for b in /sys/block/vd*; do
 			[ "\$(cat \$b/serial 2>/dev/null)" = "\$1" ] && echo /dev/\${b##*/}
@@ -191,9 +181,10 @@ kvm)
 	  -display none -monitor none -no-reboot -serial stdio \\
 	  -d cpu_reset,guest_errors -D $RESULTS/$name.l2-qemu.log \\
 	  -qmp unix:/run/pvx-l2.qmp,server=on,wait=off \\
-	  -kernel $KERNEL -initrd $initrd -append "$cmdline\$tsc" $virtfs \\
+	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs \\
 	  ${diskargs[*]} 2>&1 < /dev/null |
 	  bash $PVX_ROOT/scripts/guest/kvm-sampler.sh $RESULTS/$name.kvm.csv > /dev/ttyS1
+	echo "L1: L2 QEMU exit status \${PIPESTATUS[0]}"
 	EOF
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"

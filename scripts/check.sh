@@ -110,10 +110,12 @@ matrix() {
 	if [ -n "${HOOKS:-}" ]; then
 		guest_results "$name" "$RESULTS/$name.cmd.log"
 		# 9 hooks reported, the stress run, 9 counter checks at least.
-		if [ "$guest_tests" -ge 19 ]; then
+		local want=19
+		[ "${HOOKS_SECS:-15}" = 0 ] && want=18
+		if [ "$guest_tests" -ge $want ]; then
 			result ok "$name: in-guest hook tests reported ($guest_tests)"
 		else
-			result fail "$name: in-guest hook tests reported" "$guest_tests of 19 or more"
+			result fail "$name: in-guest hook tests reported" "$guest_tests of $want or more"
 		fi
 	fi
 }
@@ -142,11 +144,10 @@ if [ "$only" = all ] || [ "$only" = matrix ]; then
 	else
 		result fail "kvm-disable: an unknown pvx.disable name is reported, the boot goes on"
 	fi
-	# No pvclock with pvx=off: the bed hands the guest L1's TSC rate.
-	# All native, remote TLB flushes wait for vCPUs the nested bed may
-	# not run for seconds: a shorter stress keeps its soft-lockup
-	# watchdog out of it.
-	L2_TSC_KHZ=l1 HOOKS=native HOOKS_SECS=5 matrix kvm-pvx-off kvm "pvx=off" \
+	# pvx=off: no pvclock, and the TSC cannot be calibrated under TCG, so
+	# the guest times everything with the emulated HPET and crawls: the
+	# hooks are checked without the stress run.
+	HOOKS=native HOOKS_SECS=0 matrix kvm-pvx-off kvm "pvx=off" \
 		native kvm pvx=off
 	HOOKS=xen matrix xen xen "" xen-pv xen none
 fi
