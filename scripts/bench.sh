@@ -23,6 +23,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 RESULTS=${RESULTS:-$PVX_RESULTS/bench-$(date +%Y%m%d-%H%M%S)}
+export RESULTS
 mkdir -p "$RESULTS"
 csv=$RESULTS/build.csv
 echo "what,seconds,cores,ccache" > "$csv"
@@ -145,7 +146,8 @@ if [[ ",$parts," = *,clock,* ]]; then
 			> "$RESULTS/$name.out" 2>&1 ||
 			stage "bench: clock: $name failed (see $RESULTS/$name.out)"
 		sed -n 's/^PVX-BENCH: clock \([^ ]*\) ns_per_call=\([0-9.?]*\) syscalls_per_1m=\([0-9]*\)$/\1,\2,\3/p' \
-			"$RESULTS/$name.cmd.log" 2>/dev/null | sed "s/^/$guest,/" >> "$clock_csv"
+			"$RESULTS/$name.cmd.log" 2>/dev/null | sed "s/^/$guest,/" >> "$clock_csv" ||
+			true
 	done
 fi
 
