@@ -296,7 +296,10 @@ SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KA
 # disks, and say so. A real bug that resets the guest fails them all.
 # The logs of a failed attempt are kept as NAME.attemptN.*.
 for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-6}; attempt++)); do
+	# Both logs start empty: the stall check reads L1's before QEMU has
+	# reopened it.
 	: > "$log"
+	[ "$platform" = kvm ] && : > "$RESULTS/$name.l1.log"
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"
 		qemu-img create -q -f raw "${scratch[i]}" "${scratch[i + 1]}" ||
