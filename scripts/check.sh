@@ -157,7 +157,7 @@ fi
 if [ "$only" = all ] || [ "$only" = clock ]; then
 	timers=$(pvx_timer_tests)
 	rc=0
-	TIMEOUT=1500 CMD="sh $PVX_ROOT/scripts/guest/clock-test.sh $timers $timers/clock-bench 3" \
+	TIMEOUT=1500 CMD="sh $PVX_ROOT/scripts/guest/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)" \
 		bash "$PVX_ROOT/scripts/boot.sh" kvm clock-kvm \
 		> "$RESULTS/clock-kvm.out" 2>&1 || rc=$?
 	if [ "$rc" = 0 ]; then
@@ -167,10 +167,10 @@ if [ "$only" = all ] || [ "$only" = clock ]; then
 			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/clock-kvm.out" | tr '\n' ' ' | cut -c1-400)"
 	fi
 	guest_results clock-kvm "$RESULTS/clock-kvm.cmd.log"
-	if [ "$guest_tests" = 7 ]; then
-		result ok "clock-kvm: all 7 in-guest clock tests reported"
+	if [ "$guest_tests" = 8 ]; then
+		result ok "clock-kvm: all 8 in-guest clock tests reported"
 	else
-		result fail "clock-kvm: all 7 in-guest clock tests reported" "$guest_tests reported"
+		result fail "clock-kvm: all 8 in-guest clock tests reported" "$guest_tests reported"
 	fi
 fi
 

@@ -234,6 +234,7 @@ static unsigned long pvclock_kvm_tsc_khz(void)
 static void pvclock_kvm_get_wallclock(struct timespec64 *now)
 {
 	u32 version, sec = 0, nsec = 0;
+	u64 frac;
 	unsigned int i;
 	u64 ns;
 	u8 flags;
@@ -268,8 +269,9 @@ static void pvclock_kvm_get_wallclock(struct timespec64 *now)
 	ns = pvclock_core_read(&pvclock_kvm, pvclock_kvm_pvti(),
 			       pvclock_kvm_rdtsc, &flags);
 	preempt_enable();
-	set_normalized_timespec64(now, (time64_t)sec + div_u64(ns, NSEC_PER_SEC),
-				  nsec + do_div(ns, NSEC_PER_SEC));
+	/* do_div() leaves the quotient in ns and returns the remainder. */
+	frac = nsec + do_div(ns, NSEC_PER_SEC);
+	set_normalized_timespec64(now, (time64_t)sec + ns, frac);
 }
 
 static int pvclock_kvm_set_wallclock(const struct timespec64 *now)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # pvclock tests in the guest, run by make check:
 #
-#   clock-test.sh SELFTESTS CLOCK_BENCH [SECONDS]
+#   clock-test.sh SELFTESTS CLOCK_BENCH [SECONDS [HOST_EPOCH]]
 #
 # SELFTESTS: the kernel's timer selftests built from the same tree
 # (tools/testing/selftests/timers); CLOCK_BENCH: clock-bench. Checks that
@@ -11,7 +11,7 @@
 # over every clock id (SECONDS each, default 3), nanosleep, nsleep-lat,
 # raw_skew and posix_timers. Prints "PVX-T: ok NAME" / "PVX-T: not ok NAME
 # (why)" lines; each selftest's own output is kept in the command log.
-st=$1 bench=$2 secs=${3:-3}
+st=$1 bench=$2 secs=${3:-3} host=${4:-}
 cs=/sys/devices/system/clocksource/clocksource0
 
 ok() { echo "PVX-T: ok $*"; }
@@ -22,6 +22,17 @@ if [ "$cur" = pvclock ]; then
 	ok "clock: the clocksource is pvclock"
 else
 	nok "clock: the clocksource is pvclock" "current $cur, available $(cat $cs/available_clocksource)"
+fi
+
+# The wallclock pvclock read at boot: the host's time, give or take the
+# boot (HOST_EPOCH is the machine's time when it started the guest).
+if [ -n "$host" ]; then
+	d=$(( $(date +%s) - host ))
+	if [ $d -ge 0 ] && [ $d -lt 900 ]; then
+		ok "clock: the wallclock from the host is right ($d s after the boot began)"
+	else
+		nok "clock: the wallclock from the host is right" "guest $(date +%s), host started it at $host"
+	fi
 fi
 
 # The vDSO: a stable pvclock is read in user space, no system call.
