@@ -65,15 +65,7 @@ def main():
         return
     kvm_csv, cmd_log, prefix = sys.argv[1:4]
     runtime = float(os.environ.get("BENCH_RUNTIME", "10"))
-    snap = {}
-    order = []
-    with open(kvm_csv) as f:
-        for row in csv.DictReader(f):
-            key = (row["phase"], row["event"])
-            d = snap.setdefault(key, {})
-            d[row["counter"]] = d.get(row["counter"], 0) + int(row["value"])
-            if row["phase"] not in order:
-                order.append(row["phase"])
+    snap, order = read_snaps(kvm_csv)
     ios = {}
     with open(cmd_log, errors="replace") as f:
         for line in f:
