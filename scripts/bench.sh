@@ -104,15 +104,7 @@ hooks_csv=$RESULTS/hooks-kvm-exits.csv
 if [[ ",$parts," = *,hooks,* ]]; then
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
 	stress=$(pvx_stress_bin)
-	{
-		printf 'pvx,phase'
-		for c in exits io_exits mmio_exits irq_exits halt_exits hypercalls \
-			 irq_injections irq_window_exits insn_emulation signal_exits \
-			 request_irq_exits; do
-			printf ',%s' "$c"
-		done
-		echo ",units,seconds,exits_per_unit,exits_per_s"
-	} > "$hooks_csv"
+	python3 "$PVX_ROOT/scripts/kvm-exits.py" --units-header pvx > "$hooks_csv"
 	for mode in on off; do
 		name=hooks-kvm-$mode
 		append=

@@ -9,7 +9,8 @@ halt_exits,ios,exits_per_io,exits_per_s: the counter deltas between a
 phase's begin and end, the I/Os fio reported for it (PVX-BENCH lines in
 CMD_LOG) and the phase's length from BENCH_RUNTIME (default 10 s).
 
-With --units, phases report "PVX-UNITS: PHASE UNITS SECONDS" instead
+"--units-header COLUMN" prints the header of those rows, COLUMN naming
+the prefix. With --units, phases report "PVX-UNITS: PHASE UNITS SECONDS" instead
 (a fixed workload), and the rows are PREFIX,phase,<every counter>,units,
 seconds,exits_per_unit,exits_per_s.
 """
@@ -60,6 +61,10 @@ def units_main(kvm_csv, cmd_log, prefix):
 
 
 def main():
+    if sys.argv[1] == "--units-header":
+        print(",".join([sys.argv[2], "phase"] + ALL +
+                       ["units", "seconds", "exits_per_unit", "exits_per_s"]))
+        return
     if sys.argv[1] == "--units":
         units_main(*sys.argv[2:5])
         return

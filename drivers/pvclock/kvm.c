@@ -92,12 +92,6 @@ static void pvclock_kvm_release_ipi(void *unused)
 	pvclock_kvm_release();
 }
 
-/* Runs on a starting CPU before it reads the clock. */
-static void pvclock_kvm_secondary(void)
-{
-	pvclock_kvm_register();
-}
-
 static int pvclock_kvm_prepare_cpu(unsigned int cpu)
 {
 	struct pvclock_vsyscall_time_info *a;
@@ -149,17 +143,6 @@ static void pvclock_kvm_crash_shutdown(struct pt_regs *regs)
 	pvclock_kvm_next_crash_shutdown(regs);
 }
 #endif
-
-/* Suspend: only the boot CPU is left; it re-registers on resume. */
-static void pvclock_kvm_save_state(void)
-{
-	pvclock_kvm_release();
-}
-
-static void pvclock_kvm_restore_state(void)
-{
-	pvclock_kvm_register();
-}
 
 /* ---- reading ------------------------------------------------------------- */
 
@@ -322,10 +305,12 @@ static int __init pvclock_kvm_init(const struct pvx_platform *p)
 	}
 	x86_platform.get_wallclock = pvclock_kvm_get_wallclock;
 	x86_platform.set_wallclock = pvclock_kvm_set_wallclock;
-	x86_platform.save_sched_clock_state = pvclock_kvm_save_state;
-	x86_platform.restore_sched_clock_state = pvclock_kvm_restore_state;
+	/* Suspend: only the boot CPU is left; it re-registers on resume. */
+	x86_platform.save_sched_clock_state = pvclock_kvm_release;
+	x86_platform.restore_sched_clock_state = pvclock_kvm_register;
 #ifdef CONFIG_X86_LOCAL_APIC
-	x86_cpuinit.early_percpu_clock_init = pvclock_kvm_secondary;
+	/* A starting CPU registers its area before it reads the clock. */
+	x86_cpuinit.early_percpu_clock_init = pvclock_kvm_register;
 #endif
 	register_reboot_notifier(&pvclock_kvm_reboot_nb);
 

@@ -69,18 +69,16 @@ static u64 pvx_halt_poll_cycles;
 
 static int __init pvx_halt_poll_param(char *arg)
 {
-	if (!arg || kstrtouint(arg, 0, &pvx_halt_poll_ns) ||
-	    pvx_halt_poll_ns > NSEC_PER_MSEC)
+	unsigned int ns;
+
+	if (!arg || kstrtouint(arg, 0, &ns) || ns > NSEC_PER_MSEC)
 		pr_warn("pvx.halt_poll_ns: want 0..%lu, keeping %u\n",
 			NSEC_PER_MSEC, pvx_halt_poll_ns);
+	else
+		pvx_halt_poll_ns = ns;
 	return 0;
 }
 early_param("pvx.halt_poll_ns", pvx_halt_poll_param);
-
-static bool pvx_on(enum pvx_hook hook)
-{
-	return pvx_hooks[hook].pv;
-}
 
 /* A hypervisor that advertised an MSR and then refuses it is reported. */
 static void pvx_kvm_wrmsr(u32 msr, u64 val, const char *what)
@@ -329,25 +327,23 @@ early_initcall(pvx_kvm_alloc_masks);
 
 /* ---- preempt, yield, steal ---------------------------------------------- */
 
+static bool pvx_kvm_preempted(int cpu)
+{
+	return READ_ONCE(per_cpu(pvx_steal_time, cpu).preempted) &
+	       KVM_VCPU_PREEMPTED;
+}
+
 __visible bool pvx_kvm_vcpu_is_preempted(long cpu)
 {
-	bool preempted;
+	bool preempted = pvx_kvm_preempted(cpu);
 
 	pvx_count(PVX_HOOK_PREEMPT, calls);
-	preempted = READ_ONCE(per_cpu(pvx_steal_time, cpu).preempted) &
-		    KVM_VCPU_PREEMPTED;
 	if (preempted)
 		pvx_count(PVX_HOOK_PREEMPT, avoided);
 	return preempted;
 }
 
 PV_CALLEE_SAVE_REGS_THUNK(pvx_kvm_vcpu_is_preempted);
-
-static bool pvx_kvm_preempted(int cpu)
-{
-	return READ_ONCE(per_cpu(pvx_steal_time, cpu).preempted) &
-	       KVM_VCPU_PREEMPTED;
-}
 
 static bool pvx_kvm_yield_to(int cpu)
 {

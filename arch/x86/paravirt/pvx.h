@@ -70,6 +70,12 @@ DECLARE_PER_CPU(struct pvx_hook_stats, pvx_hook_stats[PVX_HOOK_NR]);
 extern struct pvx_hook_state pvx_hooks[PVX_HOOK_NR];
 extern unsigned long pvx_disabled;
 
+/* For the backends: is @hook paravirtualized? (No bounds check.) */
+static inline bool pvx_on(enum pvx_hook hook)
+{
+	return pvx_hooks[hook].pv;
+}
+
 const char *pvx_why_name(enum pvx_why why);
 int pvx_parse_disable(const char *arg, unsigned long *mask);
 void pvx_hook_totals(enum pvx_hook hook, struct pvx_hook_stats *sum);

@@ -44,11 +44,6 @@ static void pvx_xen_select(void)
 	pvx_select_xen(&pvx_xen, pvx_disabled, pvx_hooks);
 }
 
-static bool pvx_on(enum pvx_hook hook)
-{
-	return pvx_hooks[hook].pv;
-}
-
 /* The user asked for native where Xen cannot do without its operation. */
 static void __init pvx_xen_refused(enum pvx_hook hook)
 {
