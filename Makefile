@@ -50,7 +50,7 @@ check: build
 bench: patches build
 	@bash $(S)/bench.sh
 
-# pvblk on the nested KVM test bed: not in check (the bed is flaky).
+# pvblk on the nested KVM test bed alone (also part of check).
 check-nested: build
 	@CHECK_ONLY=nested bash $(S)/check.sh
 

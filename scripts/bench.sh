@@ -103,7 +103,7 @@ fi
 hooks_csv=$RESULTS/hooks-kvm-exits.csv
 if [[ ",$parts," = *,hooks,* ]]; then
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
-	stress=$(pvx_stress_bin)
+	stress=$(pvx_guest_tool pvx-stress)
 	python3 "$PVX_ROOT/scripts/kvm-exits.py" --units-header pvx > "$hooks_csv"
 	for mode in on off; do
 		name=hooks-kvm-$mode

@@ -311,6 +311,7 @@ for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-6}; attempt++)); do
 		! grep -aqE "$SPLATS" "$log" || break
 	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.attempt$attempt.l1.log"
 	cp "$log" "$RESULTS/$name.attempt$attempt.log"
+	cp "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.attempt$attempt.l2-qemu.log" 2>/dev/null
 	stage "boot $name: the nested test bed died under the guest ($verdict); retrying" >&2
 	kill -9 "$qpid" 2>/dev/null || true
 done

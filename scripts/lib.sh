@@ -60,13 +60,15 @@ kgit() {
 		"$@"
 }
 
-# Build the guest stress program (scripts/guest/pvx-stress.c) for this
-# machine's root, which the guest runs its tools from; print its path.
-pvx_stress_bin() {
-	local src=$PVX_ROOT/scripts/guest/pvx-stress.c bin=$PVX_CACHE/bin/pvx-stress
+# Build a guest program, scripts/guest/NAME.c, for this machine's root,
+# which the guest runs its tools from; print its path. Extra arguments go
+# to gcc (-static for a program that must run from the guest's tmpfs).
+pvx_guest_tool() { # name [gcc flags...]
+	local name=$1 src=$PVX_ROOT/scripts/guest/$1.c bin=$PVX_CACHE/bin/$1
+	shift
 	mkdir -p "$PVX_CACHE/bin"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		gcc -O2 -Wall -Wextra -Werror -pthread -o "$bin.tmp" "$src" >&2 ||
+		gcc -O2 -Wall -Wextra -Werror -pthread "$@" -o "$bin.tmp" "$src" >&2 ||
 			die "cannot build $src"
 		mv "$bin.tmp" "$bin"
 	fi
@@ -75,19 +77,23 @@ pvx_stress_bin() {
 
 # Build the kernel's timer selftests from the build tree, and clock-bench,
 # for the guest (which runs this machine's root); print the directory.
+# Static: the clock tests run some of them from tmpfs after a resume.
 pvx_timer_tests() {
 	local tree=$PVX_CACHE/tree out=$PVX_CACHE/bin/timers t
 	mkdir -p "$out"
+	[ -f "$out/.static" ] || rm -f "$out"/*
 	for t in inconsistency-check nanosleep nsleep-lat raw_skew posix_timers; do
 		[ "$out/$t" -nt "$tree/tools/testing/selftests/timers/$t.c" ] && continue
 		make -s -C "$tree/tools/testing/selftests/timers" OUTPUT="$out" \
-			"$out/$t" >&2 || die "cannot build the timer selftest $t"
+			LDFLAGS=-static "$out/$t" >&2 ||
+			die "cannot build the timer selftest $t"
 	done
 	if [ ! -x "$out/clock-bench" ] ||
 	   [ "$PVX_ROOT/scripts/guest/clock-bench.c" -nt "$out/clock-bench" ]; then
-		gcc -O2 -Wall -Wextra -Werror -o "$out/clock-bench" \
+		gcc -O2 -Wall -Wextra -Werror -static -o "$out/clock-bench" \
 			"$PVX_ROOT/scripts/guest/clock-bench.c" >&2 ||
 			die "cannot build clock-bench"
 	fi
+	touch "$out/.static"
 	printf '%s\n' "$out"
 }

@@ -11,6 +11,7 @@
 #include <linux/math64.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <kunit/visibility.h>
 
 #include "pvclock.h"
@@ -91,3 +92,48 @@ void pvclock_core_report(struct pvclock_core *c)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(pvclock_core_report);
+
+/**
+ * pvclock_core_wallclock - the time of day from the hypervisor's wallclock
+ * @wc: the wallclock: the time of day at system time 0
+ * @sec_hi: the upper 32 bits of its seconds, or NULL (Xen keeps them
+ *	apart from @wc, under the same version)
+ * @system_ns: the system time now, read by the caller from its time area
+ * @now: the result
+ *
+ * The same version protocol as the time area, bounded the same way; a
+ * wallclock that never settles is used anyway, with a warning. Not for
+ * timekeeping's locked paths: it may print.
+ */
+void pvclock_core_wallclock(const struct pvclock_wall_clock *wc,
+			    const u32 *sec_hi, u64 system_ns,
+			    struct timespec64 *now)
+{
+	u32 version, sec = 0, nsec = 0, hi = 0;
+	unsigned int i;
+	u64 frac;
+
+	for (i = 0; i < PVCLOCK_CORE_MAX_RETRIES; i++) {
+		version = READ_ONCE(wc->version);
+		/* The fields only after the version they belong to. */
+		virt_rmb();
+		sec = READ_ONCE(wc->sec);
+		nsec = READ_ONCE(wc->nsec);
+		hi = sec_hi ? READ_ONCE(*sec_hi) : 0;
+		/* The version again only after the fields. */
+		virt_rmb();
+		if (!(version & 1) && version == READ_ONCE(wc->version))
+			break;
+	}
+	if (i == PVCLOCK_CORE_MAX_RETRIES)
+		pr_warn("the wallclock never settled; using it anyway\n");
+	if (nsec >= NSEC_PER_SEC) {
+		pr_warn("wallclock nsec %u out of range; ignored\n", nsec);
+		nsec = 0;
+	}
+	/* do_div() leaves the quotient in system_ns, returns the remainder. */
+	frac = nsec + do_div(system_ns, NSEC_PER_SEC);
+	set_normalized_timespec64(now, ((time64_t)hi << 32) + sec + system_ns,
+				  frac);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvclock_core_wallclock);

@@ -32,7 +32,6 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/sched/clock.h>
-#include <linux/slab.h>
 #include <linux/time64.h>
 #include <asm/msr.h>
 #include <asm/paravirt.h>
@@ -44,14 +43,7 @@
 
 #include "pvclock.h"
 
-/* CPU 0's area must start a page of its own: the vDSO maps that page. */
-#define PVCLOCK_KVM_BOOT_CPUS	(PAGE_SIZE / sizeof(struct pvclock_vsyscall_time_info))
-
-static struct pvclock_vsyscall_time_info
-	pvclock_kvm_boot[PVCLOCK_KVM_BOOT_CPUS] __aligned(PAGE_SIZE);
 static struct pvclock_wall_clock pvclock_kvm_wall;
-static DEFINE_PER_CPU(struct pvclock_vsyscall_time_info *, pvclock_kvm_area);
-
 static struct pvclock_core pvclock_kvm;
 static u32 pvclock_kvm_msr_time __ro_after_init;
 static u32 pvclock_kvm_msr_wall __ro_after_init;
@@ -64,14 +56,14 @@ static __always_inline u64 pvclock_kvm_rdtsc(void)
 
 static __always_inline struct pvclock_vcpu_time_info *pvclock_kvm_pvti(void)
 {
-	return &this_cpu_read(pvclock_kvm_area)->pvti;
+	return &this_cpu_read(pvclock_area)->pvti;
 }
 
 /* ---- registration ------------------------------------------------------ */
 
 static void pvclock_kvm_register(void)
 {
-	struct pvclock_vsyscall_time_info *a = this_cpu_read(pvclock_kvm_area);
+	struct pvclock_vsyscall_time_info *a = this_cpu_read(pvclock_area);
 
 	if (!a)
 		return;
@@ -94,26 +86,7 @@ static void pvclock_kvm_release_ipi(void *unused)
 
 static int pvclock_kvm_prepare_cpu(unsigned int cpu)
 {
-	struct pvclock_vsyscall_time_info *a;
-
-	/*
-	 * The per-CPU areas start as copies of CPU 0's, which pointed at its
-	 * time area already: a CPU with that pointer has none of its own.
-	 */
-	a = per_cpu(pvclock_kvm_area, cpu);
-	if (!cpu || (a && a != per_cpu(pvclock_kvm_area, 0)))
-		return 0;
-	if (cpu < PVCLOCK_KVM_BOOT_CPUS) {
-		a = &pvclock_kvm_boot[cpu];
-	} else {
-		/* kmalloc aligns a 64-byte object to 64: never splits a page. */
-		BUILD_BUG_ON(!is_power_of_2(sizeof(*a)));
-		a = kzalloc_node(sizeof(*a), GFP_KERNEL, cpu_to_node(cpu));
-		if (!a)
-			return -ENOMEM;
-	}
-	per_cpu(pvclock_kvm_area, cpu) = a;
-	return 0;
+	return pvclock_area_prepare(cpu);
 }
 
 static int pvclock_kvm_cpu_down(unsigned int cpu)
@@ -157,21 +130,11 @@ static noinstr u64 pvclock_kvm_sched_clock(void)
 
 static u64 pvclock_kvm_read(struct clocksource *cs)
 {
-	struct pvclock_vcpu_time_info *src;
-	u8 flags;
 	u64 ns;
 
 	preempt_disable_notrace();
-	src = pvclock_kvm_pvti();
-	ns = pvclock_core_read(&pvclock_kvm, src, pvclock_kvm_rdtsc, &flags);
-	/*
-	 * The host paused the guest (stopped in a debugger, migrated):
-	 * the jump in time is not a lockup.
-	 */
-	if (unlikely(flags & PVCLOCK_GUEST_STOPPED)) {
-		src->flags &= ~PVCLOCK_GUEST_STOPPED;
-		pvclock_touch_watchdogs();
-	}
+	ns = pvclock_core_read_cs(&pvclock_kvm, pvclock_kvm_pvti(),
+				  pvclock_kvm_rdtsc);
 	preempt_enable_notrace();
 	pvclock_core_report(&pvclock_kvm);
 	pvx_hook_hit(PVX_HOOK_CLOCK);
@@ -216,9 +179,6 @@ static unsigned long pvclock_kvm_tsc_khz(void)
  */
 static void pvclock_kvm_get_wallclock(struct timespec64 *now)
 {
-	u32 version, sec = 0, nsec = 0;
-	u64 frac;
-	unsigned int i;
 	u64 ns;
 	u8 flags;
 
@@ -230,31 +190,11 @@ static void pvclock_kvm_get_wallclock(struct timespec64 *now)
 		now->tv_nsec = 0;
 		return;
 	}
-	for (i = 0; i < PVCLOCK_CORE_MAX_RETRIES; i++) {
-		version = READ_ONCE(pvclock_kvm_wall.version);
-		/* The fields only after the version they belong to. */
-		virt_rmb();
-		sec = READ_ONCE(pvclock_kvm_wall.sec);
-		nsec = READ_ONCE(pvclock_kvm_wall.nsec);
-		/* The version again only after the fields. */
-		virt_rmb();
-		if (!(version & 1) && version == READ_ONCE(pvclock_kvm_wall.version))
-			break;
-	}
-	if (i == PVCLOCK_CORE_MAX_RETRIES)
-		pr_warn("the wallclock never settled; using it anyway\n");
-	if (nsec >= NSEC_PER_SEC) {
-		pr_warn("wallclock nsec %u out of range; ignored\n", nsec);
-		nsec = 0;
-	}
-
 	preempt_disable();
 	ns = pvclock_core_read(&pvclock_kvm, pvclock_kvm_pvti(),
 			       pvclock_kvm_rdtsc, &flags);
 	preempt_enable();
-	/* do_div() leaves the quotient in ns and returns the remainder. */
-	frac = nsec + do_div(ns, NSEC_PER_SEC);
-	set_normalized_timespec64(now, (time64_t)sec + ns, frac);
+	pvclock_core_wallclock(&pvclock_kvm_wall, NULL, ns, now);
 }
 
 static int pvclock_kvm_set_wallclock(const struct timespec64 *now)
@@ -287,14 +227,14 @@ static int __init pvclock_kvm_init(const struct pvx_platform *p)
 		pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
 	}
 
-	this_cpu_write(pvclock_kvm_area, &pvclock_kvm_boot[0]);
+	this_cpu_write(pvclock_area, pvclock_area_boot());
 	pvclock_kvm_register();
 	if (cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "pvclock/kvm:prepare",
 				      pvclock_kvm_prepare_cpu, NULL) < 0 ||
 	    cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "pvclock/kvm:online",
 				      NULL, pvclock_kvm_cpu_down) < 0)
 		pr_err("cannot install the CPU hotplug callbacks\n");
-	pvclock_set_pvti_cpu0_va(pvclock_kvm_boot);
+	pvclock_set_pvti_cpu0_va(pvclock_area_boot());
 
 	khz = pvclock_kvm_tsc_khz();
 	if (khz) {
@@ -344,7 +284,7 @@ static int __init pvclock_kvm_late(void)
 	machine_ops.crash_shutdown = pvclock_kvm_crash_shutdown;
 #endif
 	/* The vDSO reads CPU 0's area without a syscall when stable. */
-	if (pvclock_read_flags(&pvclock_kvm_boot[0].pvti) & PVCLOCK_TSC_STABLE_BIT &&
+	if (pvclock_read_flags(&pvclock_area_boot()->pvti) & PVCLOCK_TSC_STABLE_BIT &&
 	    pvclock_kvm.valid_flags & PVCLOCK_TSC_STABLE_BIT)
 		pvclock_kvm_cs.vdso_clock_mode = VDSO_CLOCKMODE_PVCLOCK;
 	return 0;

@@ -25,8 +25,10 @@
 #include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/irq_work.h>
+#include <linux/percpu-defs.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
+#include <asm/pvclock.h>
 #include <asm/pvclock-abi.h>
 
 #define PVCLOCK_CORE_MAX_RETRIES	1000
@@ -152,11 +154,49 @@ static __always_inline u64 pvclock_core_read(struct pvclock_core *c,
 	return pvclock_core_guard(c, pvclock_core_ns(&s));
 }
 
+/*
+ * A registration's clocksource read from this CPU's area @src, with
+ * preemption off. A host that paused the guest (stopped in a debugger,
+ * migrated) says so with PVCLOCK_GUEST_STOPPED: the jump in time is not
+ * a lockup.
+ */
+static __always_inline u64 pvclock_core_read_cs(struct pvclock_core *c,
+						struct pvclock_vcpu_time_info *src,
+						u64 (*read_tsc)(void))
+{
+	u64 ns;
+	u8 flags;
+
+	ns = pvclock_core_read(c, src, read_tsc, &flags);
+	if (unlikely(flags & PVCLOCK_GUEST_STOPPED)) {
+		src->flags &= ~PVCLOCK_GUEST_STOPPED;
+		pvclock_touch_watchdogs();
+	}
+	return ns;
+}
+
+/* After a restore the hypervisor's system time may start over. */
+static inline void pvclock_core_resume(struct pvclock_core *c)
+{
+	atomic64_set(&c->last, 0);
+}
+
 /* TSC kHz from the area's scale: the inverse of pvclock_core_scale(). */
 unsigned long pvclock_core_tsc_khz(u32 mul, s8 shift);
 
 void pvclock_core_init(struct pvclock_core *c, const char *name,
 		       u8 valid_flags);
+
+/* Per-CPU time areas (area.c). */
+struct pvclock_vsyscall_time_info;
+DECLARE_PER_CPU(struct pvclock_vsyscall_time_info *, pvclock_area);
+struct pvclock_vsyscall_time_info *pvclock_area_boot(void);
+int pvclock_area_prepare(unsigned int cpu);
+
+struct timespec64;
+void pvclock_core_wallclock(const struct pvclock_wall_clock *wc,
+			    const u32 *sec_hi, u64 system_ns,
+			    struct timespec64 *now);
 
 /*
  * Have errors counted since the last call reported, from an irq_work:

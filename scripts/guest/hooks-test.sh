@@ -11,7 +11,8 @@
 #           native; NATIVE_HOOKS (comma separated) were switched off with
 #           pvx.disable and must be native for that reason
 #   xen     the Xen PV operations (tlb, exit_mmap, halt, ipi, steal,
-#           preempt) are pv, the others native
+#           preempt) are pv, and the clock where pvclock provides Xen's
+#           time (the pvclock clocksource is there); the others native
 # then runs STRESS (pvx-stress) for SECONDS and checks that the counters
 # of every pv hook moved and those of native hooks did not (SECONDS 0:
 # no stress, only that native hooks count nothing).
@@ -30,7 +31,11 @@ has() { case ",$1," in *",$2,"*) return 0;; esac; return 1; }
 want_pv=
 case $mode in
 native) ;;
-xen) want_pv="tlb,exit_mmap,halt,ipi,steal,preempt" ;;
+xen)
+	want_pv="tlb,exit_mmap,halt,ipi,steal,preempt"
+	grep -qw pvclock /sys/devices/system/clocksource/clocksource0/available_clocksource &&
+		want_pv=$want_pv,clock
+	;;
 kvm)
 	f=$(($(cat /sys/kernel/pvx/features)))
 	bit() { [ $(((f >> $1) & 1)) = 1 ]; }

@@ -11,6 +11,10 @@
 #                            (or on kvm the L1) carries them out.
 #   pvblk-test.sh verify     vdb: the fio data of "all", after a reboot
 #   pvblk-test.sh poll       vda: polled queues (pvblk.poll_queues=1)
+#
+# "all" ends with a suspend and resume with writers on vdb (pm_test
+# "core": devices frozen, non-boot CPUs off, syscore suspend; no wake
+# source needed; needs CONFIG_PM_DEBUG), run by $BLK_SUSPEND.
 FIO_DISK=/dev/vdb
 FIO_JOB="--name=pvblk --filename=$FIO_DISK --rw=randwrite --bs=4k --size=2M
 --numjobs=4 --offset_increment=4M --ioengine=libaio --iodepth=4 --direct=1
@@ -76,6 +80,40 @@ fio_write() {
 	sync
 	blockdev --flushbufs $FIO_DISK
 	t $? "flush"
+}
+
+# Suspend and resume with writers on vdb: pvblk's freeze waits for what
+# the device holds and quiesces the queues across the device reset,
+# restore brings the queues back; nothing written may be lost. Runs last:
+# the root is the machine's over virtio-9p, whose driver cannot be frozen,
+# so after the resume it is gone and what follows runs from tmpfs
+# (blk-suspend, static, and busybox).
+suspend() {
+	name="suspend and resume: pvblk's PM callbacks return 0"
+	if [ ! -w /sys/power/pm_test ] || ! grep -qw mem /sys/power/state; then
+		t 1 "$name" "no pm_test or no mem state: $(cat /sys/power/state)"
+		return
+	fi
+	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
+	d=/tmp/suspend
+	mkdir -p $d/bin && cp "$BLK_SUSPEND" /bin/busybox $d/ &&
+		$d/busybox --install -s $d/bin || { t 1 "$name" "cannot copy the tools to tmpfs"; return; }
+	pci=$(basename "$(readlink -f /sys/block/vdb/device/..)")
+	echo 1 > /sys/power/pm_print_times
+	cat > $d/run.sh <<-EOF
+	export PATH=$d/bin
+	$d/blk-suspend /dev/vdb 24 16
+	echo 0 > /sys/power/pm_print_times
+	log=\$(dmesg | grep -E "$pci: .*pci_pm_(suspend|resume)[+0-9a-fx/]* returned")
+	echo "\$log"
+	if echo "\$log" | grep -q 'pci_pm_suspend returned 0 ' &&
+	   echo "\$log" | grep -q 'pci_pm_resume returned 0 '; then
+		echo "PVX-T: ok $name"
+	else
+		echo "PVX-T: not ok $name ($pci: \$(echo "\$log" | grep -c .) callbacks logged)"
+	fi
+	EOF
+	exec $d/busybox sh $d/run.sh
 }
 
 discard() {
@@ -202,6 +240,7 @@ all)
 		resize
 		unplug
 	fi
+	suspend
 	;;
 verify)
 	out=$(fio $FIO_JOB --verify_only 2>&1)

@@ -74,6 +74,19 @@ bool pvx_hook_is_pv(enum pvx_hook hook)
 }
 EXPORT_SYMBOL_GPL(pvx_hook_is_pv);
 
+/**
+ * pvx_hook_disabled - the user asked for @hook to run natively
+ * @hook: the hook
+ *
+ * pvx.disable= naming it (or "all"), pvx=off or nopv: for a driver that
+ * sets up its part before the backend decides (the Xen clock).
+ */
+bool pvx_hook_disabled(enum pvx_hook hook)
+{
+	return pvx_platform()->mode != PVX_MODE_AUTO ||
+	       ((unsigned int)hook < PVX_HOOK_NR && (pvx_disabled & BIT(hook)));
+}
+
 /* A pv hook implemented outside the core (the clock driver) ran once. */
 void pvx_hook_hit(enum pvx_hook hook)
 {

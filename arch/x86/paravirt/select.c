@@ -118,8 +118,9 @@ EXPORT_SYMBOL_IF_KUNIT(pvx_select_kvm);
  * On Xen the kernel's own Xen code installs the paravirtual operations
  * and pvx routes them: it counts them and can hand them back to the
  * native ones where that is safe. Some cannot be native on a PV guest:
- * HLT is privileged, there is no local APIC to send IPIs with and the
- * page tables are pinned, so pvx.disable is refused for those.
+ * HLT is privileged, there is no local APIC to send IPIs with or to time
+ * with and the page tables are pinned, so pvx.disable is refused for
+ * those.
  */
 void pvx_select_xen(const struct pvx_xen_caps *c, unsigned long disabled,
 		    struct pvx_hook_state *h)
@@ -131,6 +132,11 @@ void pvx_select_xen(const struct pvx_xen_caps *c, unsigned long disabled,
 		enum pvx_why why = PVX_WHY_NOT_OFFERED;
 
 		if (i == PVX_HOOK_CLOCK) {
+			/* A PV guest has no clock but Xen's. */
+			if (c->clock_driver && pv) {
+				pvx_set(h, i, true, PVX_WHY_REQUIRED);
+				continue;
+			}
 			why = c->clock_driver ? PVX_WHY_OFFERED :
 			      PVX_WHY_NO_DRIVER;
 		} else if (i == PVX_HOOK_HALT && pv) {

@@ -188,6 +188,17 @@ static int __init pvx_xen_late_hooks(void)
 early_initcall(pvx_xen_late_hooks);
 
 /**
+ * pvx_xen_clock_taken - the clock driver runs Xen's time
+ *
+ * Called by pvclock when it took the clock, during the Xen platform's
+ * init (PV) or as late as the boot CPU's SMP preparation (HVM).
+ */
+void __init pvx_xen_clock_taken(void)
+{
+	pvx_xen.clock_driver = true;
+}
+
+/**
  * pvx_xen_init - route the Xen operations through pvx hooks
  *
  * Called once the Xen platform code has set up its pv_ops, before the
@@ -196,7 +207,6 @@ early_initcall(pvx_xen_late_hooks);
 void __init pvx_xen_init(void)
 {
 	pvx_xen.mode = pvx_platform()->xen_mode;
-	pvx_xen.clock_driver = false;
 	if (pv_ops.mmu.flush_tlb_multi != native_flush_tlb_multi)
 		pvx_xen.installed |= BIT(PVX_HOOK_TLB);
 	if ((void *)pv_ops.mmu.exit_mmap != paravirt_nop)
@@ -226,4 +236,5 @@ void __init pvx_xen_init(void)
 
 	pvx_xen_refused(PVX_HOOK_HALT);
 	pvx_xen_refused(PVX_HOOK_EXIT_MMAP);
+	pvx_xen_refused(PVX_HOOK_CLOCK);
 }

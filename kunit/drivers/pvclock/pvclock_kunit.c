@@ -3,12 +3,14 @@
  * KUnit tests for the pvclock core read path: scaling against reference
  * values computed with 32-bit limbs (independently of the 128-bit code
  * under test), the version protocol against a simulated writer that
- * changes the area while it is read, the monotonic guard and hostile
- * areas.
+ * changes the area while it is read, the monotonic guard, hostile
+ * areas, and the wallclock (Xen's upper seconds, bad nanoseconds, a
+ * version that never settles).
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/time64.h>
 
 #include "pvclock.h"
 
@@ -279,6 +281,37 @@ static void pvclock_tsc_khz_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pvclock_core_tsc_khz(0xffffffff, 31), 0UL);
 }
 
+static void pvclock_wallclock_values(struct kunit *test)
+{
+	struct pvclock_wall_clock wc = {
+		.version = 2, .sec = 1700000000, .nsec = 900000000,
+	};
+	struct timespec64 ts;
+	u32 hi = 1;
+
+	/* Boot time of day plus the system time, normalized. */
+	pvclock_core_wallclock(&wc, NULL, 3 * NSEC_PER_SEC + 200000000, &ts);
+	KUNIT_EXPECT_EQ(test, ts.tv_sec, 1700000004LL);
+	KUNIT_EXPECT_EQ(test, ts.tv_nsec, 100000000L);
+
+	/* Xen's upper 32 bits of the seconds. */
+	pvclock_core_wallclock(&wc, &hi, 0, &ts);
+	KUNIT_EXPECT_EQ(test, ts.tv_sec, (1LL << 32) + 1700000000LL);
+
+	/* Out-of-range nanoseconds are dropped, not carried. */
+	wc.nsec = NSEC_PER_SEC;
+	pvclock_core_wallclock(&wc, NULL, 0, &ts);
+	KUNIT_EXPECT_EQ(test, ts.tv_sec, 1700000000LL);
+	KUNIT_EXPECT_EQ(test, ts.tv_nsec, 0L);
+
+	/* A version that stays odd: bounded, the values read are used. */
+	wc.version = 3;
+	wc.nsec = 5;
+	pvclock_core_wallclock(&wc, NULL, 0, &ts);
+	KUNIT_EXPECT_EQ(test, ts.tv_sec, 1700000000LL);
+	KUNIT_EXPECT_EQ(test, ts.tv_nsec, 5L);
+}
+
 static struct kunit_case pvclock_test_cases[] = {
 	KUNIT_CASE(pvclock_scale_reference),
 	KUNIT_CASE(pvclock_read_basic),
@@ -287,6 +320,7 @@ static struct kunit_case pvclock_test_cases[] = {
 	KUNIT_CASE(pvclock_read_zero_mul),
 	KUNIT_CASE(pvclock_read_monotonic_guard),
 	KUNIT_CASE(pvclock_tsc_khz_values),
+	KUNIT_CASE(pvclock_wallclock_values),
 	{}
 };
 

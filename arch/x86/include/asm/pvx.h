@@ -112,7 +112,9 @@ const struct pvx_platform *pvx_platform(void);
 void pvx_hook_hit(enum pvx_hook hook);
 const char *pvx_hook_name(enum pvx_hook hook);
 bool pvx_hook_is_pv(enum pvx_hook hook);
+bool pvx_hook_disabled(enum pvx_hook hook);
 void __init pvx_platform_init_done(void);
+void __init pvx_xen_clock_taken(void);
 const char *pvx_backend_name(enum pvx_backend backend);
 const char *pvx_hv_name(enum pvx_hv hv);
 
@@ -136,6 +138,15 @@ static inline void pvx_hook_hit(enum pvx_hook hook)
 }
 
 static inline void pvx_platform_init_done(void)
+{
+}
+
+static inline bool pvx_hook_disabled(enum pvx_hook hook)
+{
+	return true;
+}
+
+static inline void pvx_xen_clock_taken(void)
 {
 }
 #endif

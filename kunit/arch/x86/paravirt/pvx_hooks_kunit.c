@@ -214,6 +214,8 @@ static void pvx_select_xen_all_combinations(struct kunit *test)
 				pvx_select_xen(&c, d, h);
 				for (i = 0; i < PVX_HOOK_NR; i++) {
 					bool required = (pv && i == PVX_HOOK_HALT) ||
+						(pv && i == PVX_HOOK_CLOCK &&
+						 c.clock_driver) ||
 						((inst & BIT(i)) &&
 						 (i == PVX_HOOK_IPI ||
 						  (pv && i == PVX_HOOK_EXIT_MMAP)));
