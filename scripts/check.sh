@@ -38,6 +38,7 @@ check() { # name command...
 }
 
 tree=$PVX_CACHE/tree
+. "$PVX_ROOT/scripts/t-guest.sh"
 . "$PVX_ROOT/scripts/t-pvblk.sh"
 stress=$(pvx_guest_tool pvx-stress)
 
@@ -155,24 +156,11 @@ fi
 # pvclock on kvm and xen: the clocksource, the vDSO, CPU hotplug, suspend
 # and the kernel's own timer selftests, built from the same tree.
 clock_suite() { # platform
-	local name=clock-$1 rc=0
 	# exec: after the suspend at its end the 9p root is gone, and no
 	# process may be left to page in from it (see clock-test.sh).
-	TIMEOUT=1500 CMD="exec sh $PVX_ROOT/scripts/guest/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)" \
-		bash "$PVX_ROOT/scripts/boot.sh" "$1" "$name" \
-		> "$RESULTS/$name.out" 2>&1 || rc=$?
-	if [ "$rc" = 0 ]; then
-		result ok "$name: boots clean, timer selftests run"
-	else
-		result fail "$name: boots clean, timer selftests run" \
-			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$name.out" | tr '\n' ' ' | cut -c1-400)"
-	fi
-	guest_results "$name" "$RESULTS/$name.cmd.log"
-	if [ "$guest_tests" = 10 ]; then
-		result ok "$name: all 10 in-guest clock tests reported"
-	else
-		result fail "$name: all 10 in-guest clock tests reported" "$guest_tests reported"
-	fi
+	TIMEOUT=1500 guest_workload "$1" "clock-$1" 10 \
+		"boots clean, timer selftests run" clock \
+		"exec sh $PVX_ROOT/scripts/guest/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
 }
 
 # kexec on kvm: the running kernel takes its clock and steal-time areas

@@ -56,6 +56,7 @@
 #include "xen.h"
 
 static struct pvclock_core pvclock_xen;
+static bool pvclock_xen_taken __ro_after_init;	/* pvclock is Xen's time */
 static bool pvclock_xen_areas __ro_after_init;	/* Xen took CPU 0's area */
 static u64 pvclock_xen_sched_offset __read_mostly;
 static u64 pvclock_xen_saved;			/* sched_clock across a save */
@@ -321,7 +322,14 @@ static void __init pvclock_xen_init_common(void)
 	x86_platform.calibrate_tsc = pvclock_xen_tsc_khz;
 	x86_platform.get_wallclock = pvclock_xen_get_wallclock;
 	register_reboot_notifier(&pvclock_xen_reboot_nb);
+	pvclock_xen_taken = true;
 	pvx_xen_clock_taken();
+}
+
+/* HVM guests may keep the native clocks (pvx.disable=clock, old Xen). */
+bool pvclock_xen_active(void)
+{
+	return pvclock_xen_taken;
 }
 
 /* PV: from the platform init, early in setup_arch(). */
@@ -385,7 +393,7 @@ void __init xen_hvm_init_time_ops(void)
  */
 void pvclock_xen_cpu_prepare(unsigned int cpu)
 {
-	if (cpu)
+	if (cpu && pvclock_xen_taken)
 		pvclock_xen_register(cpu);
 }
 
@@ -395,7 +403,7 @@ void pvclock_xen_cpu_prepare(unsigned int cpu)
  */
 void pvclock_xen_cpu_dead(unsigned int cpu)
 {
-	if (cpu)
+	if (cpu && pvclock_xen_taken)
 		pvclock_xen_release(cpu);
 }
 
@@ -404,6 +412,8 @@ void xen_save_time_memory_area(void)
 {
 	unsigned int cpu;
 
+	if (!pvclock_xen_taken)
+		return;
 	pvclock_xen_saved = pvclock_xen_now() - pvclock_xen_sched_offset;
 	for_each_online_cpu(cpu)
 		pvclock_xen_release(cpu);
@@ -414,6 +424,8 @@ void xen_restore_time_memory_area(void)
 {
 	unsigned int cpu;
 
+	if (!pvclock_xen_taken)
+		return;
 	for_each_online_cpu(cpu) {
 		if (per_cpu(pvclock_area, cpu) &&
 		    pvclock_xen_set_area(cpu, per_cpu(pvclock_area, cpu))) {

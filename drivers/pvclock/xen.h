@@ -7,6 +7,9 @@
 
 #include <linux/types.h>
 
+/* Whether pvclock took Xen's time (an HVM guest may keep the native). */
+bool pvclock_xen_active(void);
+
 /* Xen's system time now, in ns: what Xen's timers are set in. */
 u64 pvclock_xen_now(void);
 

@@ -151,6 +151,8 @@ void xen_setup_timer(int cpu)
 	struct pvclock_xen_timer *t = &per_cpu(pvclock_xen_timers, cpu);
 	int irq;
 
+	if (!pvclock_xen_active())
+		return;
 	pvclock_xen_cpu_prepare(cpu);
 	if (t->evt.irq >= 0) {
 		pr_warn("cpu%d: timer set up twice\n", cpu);
@@ -202,7 +204,7 @@ void xen_timer_resume(void)
 {
 	int cpu, err;
 
-	if (!pvclock_xen_vcpuop)
+	if (!pvclock_xen_active() || !pvclock_xen_vcpuop)
 		return;
 	for_each_online_cpu(cpu) {
 		err = HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer,
