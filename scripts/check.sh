@@ -182,7 +182,8 @@ kexec_suite() { # platform
 	cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
 	(cd "$tmp" && find pvx | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 	rm -rf "$tmp"
-	CMD="echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd 'console=ttyS0 panic=-1'" \
+	# The second kernel gets the first one's console.
+	CMD="echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(grep -o 'console=[a-zA-Z0-9]*' /proc/cmdline) panic=-1\"" \
 		bash "$PVX_ROOT/scripts/boot.sh" "$1" "$name" > "$RESULTS/$name.out" 2>&1 || rc=$?
 	if [ "$rc" = 0 ]; then
 		result ok "$name: kexec into a second kernel, both boot clean, no splat"
