@@ -316,14 +316,17 @@ SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KA
 # hooks and clock, 4 boots in a row once died early under load on the
 # 2-core machine, and the same boots passed twice on their own). Those
 # are the test bed failing: when the guest's log has no complaint of its
-# own, try again, KVM_ATTEMPTS times in all (default 6), on fresh scratch
+# own, try again, KVM_ATTEMPTS times in all (default 8), on fresh scratch
 # disks, and say so. A real bug that resets the guest fails them all.
 # The logs of a failed attempt are kept as NAME.attemptN.*.
-for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-6}; attempt++)); do
+for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-8}; attempt++)); do
 	# Both logs start empty: the stall check reads L1's before QEMU has
 	# reopened it.
 	: > "$log"
-	[ "$platform" = kvm ] && : > "$RESULTS/$name.l1.log"
+	if [ "$platform" = kvm ]; then
+		: > "$RESULTS/$name.l1.log"
+		rm -f "$RESULTS/$name.l2-qemu.log"
+	fi
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"
 		qemu-img create -q -f raw "${scratch[i]}" "${scratch[i + 1]}" ||
@@ -335,7 +338,10 @@ for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-6}; attempt++)); do
 		! grep -aqE "$SPLATS" "$log" || break
 	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.attempt$attempt.l1.log"
 	cp "$log" "$RESULTS/$name.attempt$attempt.log"
-	cp "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.attempt$attempt.l2-qemu.log" 2>/dev/null
+	# None when L1 died before it started L2.
+	if [ -f "$RESULTS/$name.l2-qemu.log" ]; then
+		cp "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.attempt$attempt.l2-qemu.log"
+	fi
 	stage "boot $name: the nested test bed died under the guest ($verdict); retrying" >&2
 	kill -9 "$qpid" 2>/dev/null || true
 done
