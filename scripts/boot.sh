@@ -19,10 +19,13 @@
 # on L1's 9p share, comma-separated; vda, vdb, ... in the guest),
 # DISK_MODEL (virtio, ahci),
 # DISK_QUEUES (virtio queues per disk, 2), HOOK (a host command run beside
-# the guest with PVX_LOG and PVX_QMP, the QEMU monitor, in its env).
+# the guest with PVX_LOG and PVX_QMP, the QEMU monitor, in its env),
+# KVM_ATTEMPTS (kvm: boots tried when the test bed dies, 8), KVM_QUIET
+# (kvm: seconds without guest output that count as a stuck test bed, 300;
+# 0 for never, for a workload that is quiet longer).
 #
-# Writes RESULTS/NAME.log (the guest's serial console; on xen with Xen's
-# own lines). Exit status: the workload's if there is one, else 0; 90 if
+# Writes RESULTS/NAME.log (the guest's console; on xen with Xen's own
+# lines). Exit status: the workload's if there is one, else 0; 90 if
 # the boot itself failed (no init, timeout, panic, oops, WARN, BUG,
 # lockdep, UBSAN, KFENCE or KASAN report), with the lines quoted.
 set -euo pipefail
@@ -259,7 +262,8 @@ run_once() {
 			verdict="the nested test bed (L1) stalled"
 			break
 		fi
-		if [ "$end_at" = 0 ] && [ "$platform" = kvm ]; then
+		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
+			[ "${KVM_QUIET:-300}" != 0 ]; then
 			size=$(stat -c %s "$log" 2>/dev/null || echo 0)
 			if [ "$size" != "$log_size" ]; then
 				log_size=$size
