@@ -2,18 +2,23 @@
 #
 # pvx: paravirtualization layer and drivers for Linux 6.12 on x86_64.
 #
-#   make            regenerate patches/, build the patched kernel + initramfs
-#   make run        set up, build, boot PLATFORM (kvm) and show what pvx found
-#   make check      set up, build, boot matrix + KUnit + pvblk + patch checks
-#   make check-nested   pvblk tests on the nested KVM test bed
-#   make patches    regenerate patches/ from the source directories
+#   make                 regenerate patches/, build the patched kernel + initramfs
+#   make run             set up, build, boot PLATFORM (kvm) and show what pvx found
+#   make check           set up, static checks, build, boot matrix + KUnit + suites
+#   make check-nested    pvblk tests on the nested KVM test bed alone
+#   make patches         regenerate patches/ from the source directories
 #   make patches-check   the patch series checks alone
-#   make bench      timings (build); reports under the results dir
-#   make deps       install what pvx needs (apt) and fetch the L1 kernel
+#   make bench           timings (BENCH=blk,hooks,clock); reports in the results dir
+#   make deps            install what pvx needs (apt) and fetch the L1 kernel
+#   make clean           remove the build output under PVX_CACHE
 #
 # Variables: PLATFORM=native|kvm|xen  SMP=2  MEM=512  APPEND='...'
 #            CMD='...' or SCRIPT=path (workload run in the guest)
+#            DISK=64M,/path.img:ro,...  DISK_QUEUES=2  DISK_MODEL=virtio|ahci
+#            TIMEOUT=s  KVM_ATTEMPTS=1-3  KVM_QUIET=s  GUEST=pvx|stock
 #            KSRC=/path/to/linux-6.12.y  PVX_CACHE=~/.cache/pvx
+#            CHECK_ONLY=static|harness|matrix|clock|kexec|pvblk|nested|cli|patches
+# See README.md for each.
 
 SHELL := /bin/bash
 PLATFORM ?= kvm
@@ -23,12 +28,20 @@ ifeq ($(filter native kvm xen,$(PLATFORM)),)
 $(error unknown PLATFORM '$(PLATFORM)': use native, kvm or xen)
 endif
 
-.PHONY: all deps patches patches-check build run check check-nested bench clean help
+# The user's workload and kernel arguments reach the guest byte for byte:
+# make must not expand the $ in them.
+$(foreach v,CMD APPEND SCRIPT,$(if $(filter-out undefined,$(origin $(v))),\
+	$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
+
+# One clock for every step's "[pvx Ns]" progress line.
+export PVX_T0 := $(shell date +%s)
+
+.PHONY: all deps patches patches-check build run run-args check check-nested bench clean help
 
 all: patches build
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '/^#   make/,/^# See README/p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@bash $(S)/deps.sh
@@ -41,10 +54,15 @@ build: deps
 	@bash $(S)/build.sh test >/dev/null
 	@bash $(S)/initramfs.sh
 
-run: patches build
+# The run's arguments are checked before anything is built.
+run-args:
+	@CHECK_ARGS=1 bash $(S)/boot.sh "$(PLATFORM)"
+
+run: run-args patches build
 	@bash $(S)/run.sh "$(PLATFORM)"
 
-check: build
+# check.sh runs the static checks (seconds) before it builds.
+check: deps
 	@bash $(S)/check.sh
 
 bench: patches build

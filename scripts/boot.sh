@@ -20,14 +20,19 @@
 # DISK_MODEL (virtio, ahci),
 # DISK_QUEUES (virtio queues per disk, 2), HOOK (a host command run beside
 # the guest with PVX_LOG and PVX_QMP, the QEMU monitor, in its env),
-# KVM_ATTEMPTS (kvm: boots tried when the test bed dies, 8), KVM_QUIET
-# (kvm: seconds without guest output that count as a stuck test bed, 300;
-# 0 for never, for a workload that is quiet longer).
+# KVM_ATTEMPTS (kvm: boots tried in all, 1-3, default 3; a boot is tried
+# again only when L1's own log shows that the test bed failed), KVM_QUIET
+# (kvm: seconds without guest output after which the guest counts as
+# hung, 300; 0 for never, for a workload that is quiet longer).
 #
 # Writes RESULTS/NAME.log (the guest's console; on xen with Xen's own
-# lines). Exit status: the workload's if there is one, else 0; 90 if
-# the boot itself failed (no init, timeout, panic, oops, WARN, BUG,
-# lockdep, UBSAN, KFENCE or KASAN report), with the lines quoted.
+# lines; on kvm the early boot before L2's console is up is in
+# NAME.early.log) and RESULTS/NAME.attempts (one line per boot tried on
+# kvm: its number and why it ended). Exit status: the workload's if there
+# is one, else 0; 90 if the boot itself failed (no init, timeout, hang,
+# panic, oops, WARN, BUG, lockdep, UBSAN, KFENCE, KASAN, RCU stall or
+# hung task report anywhere in the kernel's log, workload included), with
+# the cause and the lines quoted.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,21 +59,44 @@ native) TIMEOUT=${TIMEOUT:-600} ;;
 *) TIMEOUT=${TIMEOUT:-900} ;;
 esac
 
-[[ "$SMP" =~ ^[1-9][0-9]?$ ]] || die "SMP=$SMP: want a vCPU count, 1-99"
+# The guest kernel's NR_CPUS.
+max_smp=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$PVX_ROOT/scripts/config/guest.config")
+[[ "$SMP" =~ ^[1-9][0-9]?$ ]] && [ "$SMP" -le "$max_smp" ] ||
+	die "SMP=$SMP: want a vCPU count, 1-$max_smp (the guest's NR_CPUS)"
+ATTEMPTS=${KVM_ATTEMPTS:-3}
+[[ "$ATTEMPTS" =~ ^[1-3]$ ]] || die "KVM_ATTEMPTS=$ATTEMPTS: want 1-3"
 [[ "$MEM" =~ ^[1-9][0-9]*$ ]] && [ "$MEM" -ge 128 ] && [ "$MEM" -le 16384 ] ||
 	die "MEM=$MEM: want guest memory in MiB, 128-16384"
 [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "TIMEOUT=$TIMEOUT: want seconds"
-[ -f "$KERNEL" ] || die "no kernel at $KERNEL (make build)"
+[[ "${KVM_QUIET:-300}" =~ ^[0-9]+$ ]] || die "KVM_QUIET=$KVM_QUIET: want seconds (0: never)"
 [ -z "${CMD:-}" ] || [ -z "${SCRIPT:-}" ] || die "give CMD or SCRIPT, not both"
 [ -z "${SCRIPT:-}" ] || [ -f "$SCRIPT" ] || die "SCRIPT=$SCRIPT: no such file"
+# QEMU splits multiboot module strings on commas.
+[ "$platform" != xen ] || case "$APPEND" in
+	*,*) die "APPEND must not contain commas on xen (QEMU's multiboot splits on them)" ;;
+	esac
+if [ -n "${DISK:-}" ]; then
+	case "${DISK_MODEL:-virtio}" in
+	virtio | ahci) ;;
+	*) die "DISK_MODEL=${DISK_MODEL}: want virtio or ahci" ;;
+	esac
+	[[ "${DISK_QUEUES:-2}" =~ ^([1-9]|1[0-6])$ ]] ||
+		die "DISK_QUEUES=$DISK_QUEUES: want 1-16 virtio queues per disk"
+	IFS=, read -r -a disks <<< "$DISK"
+	for d in "${disks[@]}"; do
+		d=${d%:ro}; d=${d%:l1}; d=${d%:ro}
+		[[ "$d" =~ ^[0-9]+[KMGT]?$ ]] || [ -f "$d" ] ||
+			die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
+	done
+fi
+# CHECK_ARGS=1: the arguments alone, before anything is built.
+[ -z "${CHECK_ARGS:-}" ] || exit 0
+
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL (make build)"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 missing: run 'make deps'"
-if [ "$platform" = xen ]; then
-	[ -f /boot/xen-4.17-amd64.gz ] ||
-		die "Xen 4.17 missing (/boot/xen-4.17-amd64.gz): run 'make deps'"
-	# QEMU splits multiboot module strings on commas.
-	case "$APPEND" in *,*) die "APPEND must not contain commas on xen (QEMU's multiboot splits on them)" ;; esac
-fi
+[ "$platform" != xen ] || [ -f /boot/xen-4.17-amd64.gz ] ||
+	die "Xen 4.17 missing (/boot/xen-4.17-amd64.gz): run 'make deps'"
 
 mkdir -p "$RESULTS"
 log=$RESULTS/$name.log
@@ -94,6 +122,9 @@ if [ -n "${CMD:-}${SCRIPT:-}" ]; then
 	else
 		cp "$SCRIPT" "$work/user/pvx/user.sh"
 	fi
+	# What the workload may use from this machine: the guest binds these
+	# back when they lie under the /tmp or /run it mounts afresh.
+	realpath -m "$PVX_ROOT" "$PVX_CACHE" "$RESULTS" > "$work/user/pvx/paths"
 	(cd "$work/user" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 fi
 
@@ -102,12 +133,6 @@ diskargs=()
 l1disks=()
 scratch=()	# image size image size ...: made anew for every attempt
 if [ -n "${DISK:-}" ]; then
-	case "${DISK_MODEL:-virtio}" in
-	virtio | ahci) ;;
-	*) die "DISK_MODEL=${DISK_MODEL}: want virtio or ahci" ;;
-	esac
-	[[ "${DISK_QUEUES:-2}" =~ ^([1-9]|1[0-6])$ ]] ||
-		die "DISK_QUEUES=$DISK_QUEUES: want 1-16 virtio queues per disk"
 	if [ "${DISK_MODEL:-virtio}" = ahci ]; then
 		diskargs+=(-device ahci,id=ahci0)
 		[ "${GUEST:-pvx}" = stock ] ||
@@ -125,7 +150,6 @@ if [ -n "${DISK:-}" ]; then
 			img=$RESULTS/$name-disk$n.img
 			scratch+=("$img" "$d")
 		else
-			[ -f "$d" ] || die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
 			img=$(realpath "$d")
 			# L1 sees only the results dir writable: other images
 			# reach L2 as L1 block devices.
@@ -159,12 +183,18 @@ virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on"
 # exits per character, and the nested test bed dies the more often the
 # more exits it serves (the boot log and KUnit are thousands of lines).
 # Debian's kernel (GUEST=stock) has virtio_console as a module only.
-console=ttyS0 l2con="-serial stdio"
+# Until the virtio console is up (seconds into the boot, after detection
+# and the pv-ops patching) the kernel writes to the UART (earlycon), which
+# L2's QEMU writes to NAME.early.log.
+# A log buffer that holds a whole boot and workload: the guest prints the
+# workload's kernel log at its end.
+console=ttyS0 l2con="-serial stdio" early=
 if [ "$platform" = kvm ] && [ "${GUEST:-pvx}" = pvx ]; then
 	console=hvc0
-	l2con="-serial none -device virtio-serial-pci -chardev stdio,id=con0 -device virtconsole,chardev=con0"
+	early="earlycon=uart8250,io,0x3f8,115200"
+	l2con="-serial file:$RESULTS/$name.early.log -device virtio-serial-pci -chardev stdio,id=con0 -device virtconsole,chardev=con0"
 fi
-cmdline="console=$console panic=-1 $APPEND"
+cmdline="console=$console $early log_buf_len=8M panic=-1 $APPEND"
 : > "$log"
 case "$platform" in
 native)
@@ -191,6 +221,7 @@ kvm)
 	}
 	qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
 	  -display none -monitor none -no-reboot $l2con \\
+	  -device pvpanic-pci -action panic=exit-failure \\
 	  -d cpu_reset,guest_errors -D $RESULTS/$name.l2-qemu.log \\
 	  -qmp unix:/run/pvx-l2.qmp,server=on,wait=off \\
 	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs \\
@@ -203,12 +234,17 @@ kvm)
 	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
 	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
-	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-pku,-xsave -smp "$SMP"
+	# Test bed variants: BED_TCG (multi, single: L0's TCG threads),
+	# BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's vCPUs), BED_L1_APPEND
+	# (L1 kernel arguments, e.g. pvx.kvm_amd=npt=0).
+	qemu=(qemu-system-x86_64 -accel "tcg,thread=${BED_TCG:-multi}"
+	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
+	      -smp "${BED_L1_SMP:-$SMP}"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=never pvx.results=$RESULTS"
+	      -append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=never pvx.results=$RESULTS ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	;;
@@ -228,6 +264,10 @@ xen)
 esac
 
 stage "boot $name: $platform, $SMP vCPUs, ${MEM} MiB, log $log" >&2
+# L1's own log proves that the nested test bed failed (not the guest):
+# L1's kernel complains, or L2's QEMU says KVM itself failed.
+L1_FAILED='Kernel panic|Oops|\bBUG:|WARNING:|general protection fault|rcu.*(stall|starved)|soft lockup|hard LOCKUP|INFO: task .* blocked|KVM internal error|kvm run failed|KVM: entry failed'
+
 run_once() {
 	start=$(date +%s)
 	"${qemu[@]}" < /dev/null > "$work/qemu.out" 2>&1 &
@@ -249,8 +289,8 @@ run_once() {
 
 	# Watch the log: done, dead, or out of time. On kvm a guest that has
 	# printed nothing for KVM_QUIET seconds (default 300; the longest quiet
-	# test, raw_skew, takes 2 minutes) is a stuck test bed: L2 hangs in
-	# early boot now and then, with L1 spinning.
+	# test, raw_skew, takes 2 minutes) has hung, and L1 complaining stops
+	# the boot at once.
 	verdict=
 	end_at=0
 	log_size=-1
@@ -258,20 +298,24 @@ run_once() {
 	while kill -0 "$qpid" 2>/dev/null; do
 		now=$(date +%s)
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
-			grep -aqE 'rcu.*(stall|starved)|soft lockup' "$RESULTS/$name.l1.log" 2>/dev/null; then
-			verdict="the nested test bed (L1) stalled"
+			grep -aqE "$L1_FAILED" "$RESULTS/$name.l1.log" 2>/dev/null; then
+			verdict="the test bed failed"
 			break
 		fi
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
 			[ "${KVM_QUIET:-300}" != 0 ]; then
-			size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+			size=$(stat -c %s "$log" "$RESULTS/$name.early.log" 2>/dev/null | tr "\n" " ") || true
 			if [ "$size" != "$log_size" ]; then
 				log_size=$size
 				quiet_since=$now
 			elif [ $((now - quiet_since)) -ge "${KVM_QUIET:-300}" ]; then
-				verdict="no output from the guest for ${KVM_QUIET:-300}s"
+				verdict="the guest hung: no output for ${KVM_QUIET:-300}s"
 				break
 			fi
+		fi
+		if [ "$end_at" = 0 ] && [ -n "${PVX_DEADLINE:-}" ] && [ "$now" -ge "$PVX_DEADLINE" ]; then
+			verdict="stopped at the deadline of make check"
+			break
 		fi
 		if [ "$end_at" = 0 ]; then
 			if grep -aq '^PVX-DONE' "$log"; then
@@ -310,26 +354,55 @@ run_once() {
 	fi
 }
 
-SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|self-detected stall|Unable to handle kernel'
+# Kernel complaints, wherever they are in the kernel's log.
+SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
 
-# The nested test bed is unreliable under TCG: the L1 kernel (a stock
-# Debian kernel) dies now and then (an int3 patching race in its boot,
-# RCU stalls), and under heavy I/O the L2 guest is sometimes reset
-# without a word, with Debian's own kernel and in-tree virtio_blk as
-# much as with pvx's (seen in 1 of 2 runs of 3 fio jobs; with the pvx
-# hooks and clock, 4 boots in a row once died early under load on the
-# 2-core machine, and the same boots passed twice on their own). Those
-# are the test bed failing: when the guest's log has no complaint of its
-# own, try again, KVM_ATTEMPTS times in all (default 8), on fresh scratch
-# disks, and say so. A real bug that resets the guest fails them all.
-# The logs of a failed attempt are kept as NAME.attemptN.*.
-for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-8}; attempt++)); do
-	# Both logs start empty: the stall check reads L1's before QEMU has
+# Why a boot that did not end cleanly ended: sets cause, and bed=1 when
+# L1's own log proves the nested test bed failed (the only case that is
+# tried again).
+classify() {
+	local l1log=$RESULTS/$name.l1.log l2q=$RESULTS/$name.l2-qemu.log what st
+	cause=$verdict bed=
+	[ "$verdict" = done ] && cause="clean end" && return
+	if grep -aq 'Guest crashed' "$l2q" 2>/dev/null; then
+		cause="the guest kernel panicked (reported through pvpanic)"
+		return
+	fi
+	if grep -aq 'Kernel panic - not syncing' "$log"; then
+		cause="the guest kernel panicked"
+		return
+	fi
+	[ "$platform" = kvm ] || return 0
+	what=$( { grep -aE "$L1_FAILED" "$l1log"; grep -aE 'KVM internal error|kvm run failed|KVM: entry failed' "$log"; } 2>/dev/null |
+		head -n 1 | tr -d '\r' | cut -c1-160) || true
+	if [ -n "$what" ]; then
+		bed=1
+		cause="the test bed failed: L1 says '$what'"
+		return
+	fi
+	st=$(sed -n 's/^L1: L2 QEMU exit status \([0-9]*\).*/\1/p' "$l1log" 2>/dev/null | tail -n 1) || true
+	case "$verdict" in
+	"QEMU exited before the guest was done")
+		if [ -z "$st" ]; then
+			cause="L1 ended before L2 did, without a word (see $l1log)"
+		elif grep -aqE 'Triple fault|triple fault' "$l2q" 2>/dev/null; then
+			cause="the guest triple-faulted (L2 QEMU exit status $st; CPU state in $l2q)"
+		else
+			cause="the guest stopped without a clean end and without a panic (L2 QEMU exit status $st, a reset or shutdown; see $l2q)"
+		fi ;;
+	esac
+}
+
+: > "$RESULTS/$name.attempts"
+max=1
+[ "$platform" = kvm ] && max=$ATTEMPTS
+for ((attempt = 1; attempt <= max; attempt++)); do
+	# Both logs start empty: the L1 check reads L1's before QEMU has
 	# reopened it.
 	: > "$log"
 	if [ "$platform" = kvm ]; then
 		: > "$RESULTS/$name.l1.log"
-		rm -f "$RESULTS/$name.l2-qemu.log"
+		rm -f "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.early.log"
 	fi
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"
@@ -337,16 +410,15 @@ for ((attempt = 1; attempt <= ${KVM_ATTEMPTS:-8}; attempt++)); do
 			die "cannot create a ${scratch[i + 1]} disk image"
 	done
 	run_once
-	# Retry only when the guest's own log has nothing to say about it.
-	[ "$platform" = kvm ] && [ "$verdict" != done ] &&
-		! grep -aqE "$SPLATS" "$log" || break
-	cp "$RESULTS/$name.l1.log" "$RESULTS/$name.attempt$attempt.l1.log"
-	cp "$log" "$RESULTS/$name.attempt$attempt.log"
-	# None when L1 died before it started L2.
-	if [ -f "$RESULTS/$name.l2-qemu.log" ]; then
-		cp "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.attempt$attempt.l2-qemu.log"
-	fi
-	stage "boot $name: the nested test bed died under the guest ($verdict); retrying" >&2
+	classify
+	[ "$verdict" = done ] && [ "$attempt" = 1 ] && break
+	printf 'attempt %d of %d: %s\n' "$attempt" "$max" "$cause" >> "$RESULTS/$name.attempts"
+	# Tried again only when L1 proves that the test bed failed.
+	[ -n "$bed" ] && [ "$attempt" -lt "$max" ] || break
+	for f in l1.log log l2-qemu.log early.log; do
+		[ -f "$RESULTS/$name.$f" ] && cp "$RESULTS/$name.$f" "$RESULTS/$name.attempt$attempt.$f"
+	done
+	stage "boot $name: attempt $attempt of $max: $cause; trying again" >&2
 	kill -9 "$qpid" 2>/dev/null || true
 done
 elapsed=$(( $(date +%s) - start ))
@@ -354,17 +426,31 @@ if [ -s "$work/qemu.out" ]; then
 	cp "$work/qemu.out" "$RESULTS/$name.qemu.log"
 fi
 
-# Kernel lines only: not Xen's own, not the workload's output.
+# The kernel's console lines, early console first: not Xen's own, not the
+# workload's output.
 klog=$RESULTS/$name.kernel.log
-tr -d '\r' < "$log" | grep -av '^(XEN)' |
+logs=("$log")
+[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
+cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
 	sed '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/d' > "$klog" || true
 
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
-[ "$verdict" = done ] || fail+=("no clean end: $verdict (${elapsed}s)")
-if grep -aqE "$SPLATS" "$klog"; then
-	fail+=("kernel reported problems:")
-	mapfile -t lines < <(grep -anE "$SPLATS" "$klog" | head -n 12)
+[ "$verdict" = done ] || fail+=("no clean end: $cause (${elapsed}s)")
+if [ "$attempt" -gt 1 ] || [ "$verdict" != done ] && [ "$platform" = kvm ]; then
+	while read -r l; do fail+=("    $l"); done < "$RESULTS/$name.attempts"
+fi
+grep -aq '^PVX-KMSG-LOST' "$log" &&
+	fail+=("the kernel log of the workload is incomplete (its buffer wrapped)")
+# Every kernel line of the boot: the early console, the console (the
+# workload's part included, where the guest shows warnings and worse) and
+# the workload's whole kernel log the guest prints at its end. A kernel
+# line is one with a printk time stamp, wherever it starts.
+if cat "${logs[@]}" | tr -d '\r' |
+	grep -av '^(XEN)' | grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
+	awk '!seen[$0]++' > "$work/splats"; then
+	fail+=("kernel reported problems ($(grep -c . "$work/splats") lines):")
+	mapfile -t lines < <(head -n 12 "$work/splats")
 	fail+=("${lines[@]/#/    }")
 fi
 
@@ -382,6 +468,9 @@ if [ ${#fail[@]} -gt 0 ]; then
 	printf 'pvx: %s: boot FAILED (%s)\n' "$name" "$log" >&2
 	printf '  %s\n' "${fail[@]}" >&2
 	exit 90
+fi
+if [ "$attempt" -gt 1 ]; then
+	stage "boot $name: clean on attempt $attempt of $max ($(head -n 1 "$RESULTS/$name.attempts"))" >&2
 fi
 stage "boot $name: clean, ${elapsed}s" >&2
 exit "$rc"

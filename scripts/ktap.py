@@ -5,11 +5,16 @@
     ktap.py KERNEL_TREE LOG JSON_OUT
 
 Runs tools/testing/kunit/kunit.py parse on LOG, writes its JSON to
-JSON_OUT and prints one line per test case, "PASS suite.case" (or FAIL,
-SKIP, ERROR), parameterised cases as suite.case.param. Suites built in
-print one KTAP document at boot; each test module prints its own when it
-loads, so the log is cut at every top-level "KTAP version" line and each
-document is parsed on its own. Exit status 1 when there is no KTAP.
+JSON_OUT and prints one line per test case, "STATUS KIND NAME": STATUS
+PASS, FAIL, SKIP or ERROR; KIND "kunit" for the kernel's KUnit (a
+document printed by the kernel, its lines time-stamped) or "guest" for
+a test script's own KTAP (printed with ktap_helpers.sh); NAME
+suite.case, parameterised cases as suite.case.param. A test planned but
+never reported is an ERROR case named "<missing>". Suites built in print
+one KTAP document at boot; each test module prints its own when it
+loads, and a guest script its own: the log is cut at every top-level
+"KTAP version" / "TAP version" line and each document is parsed on its
+own. Exit status 1 when there is no KTAP.
 """
 import json
 import re
@@ -21,7 +26,7 @@ TOP = re.compile(r"^(\[[^\]]*\] )?(KTAP version \d+|TAP version \d+)$")
 
 def walk(group, prefix):
     for case in group.get("test_cases", []):
-        yield case["status"], prefix + case["name"]
+        yield case["status"], prefix + (case["name"] or "<missing>")
     for sub in group.get("sub_groups", []):
         yield from walk(sub, prefix + sub["name"] + ".")
 
@@ -52,20 +57,21 @@ def main():
         text = f.read().decode("utf-8", "replace").replace("\r", "")
     groups, cases = [], []
     for doc in documents(text):
+        kind = "kunit" if doc.startswith("[") else "guest"
         try:
             top = parse(tree, doc, out)
         except (OSError, ValueError):
             continue
         groups.append(top)
-        cases.extend(walk(top, ""))
+        cases.extend((st, kind, name) for st, name in walk(top, ""))
     with open(out, "w") as f:
         json.dump({"name": "KUnit Test Group", "sub_groups": groups,
                    "test_cases": []}, f, indent=1)
     if not cases:
         sys.stderr.write("no KTAP found in %s\n" % log)
         return 1
-    for status, name in cases:
-        print(status, name)
+    for status, kind, name in cases:
+        print(status, kind, name)
     return 0
 
 

@@ -1,39 +1,111 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest workloads of make check, sourced by check.sh (uses its result()).
+# Boot verdicts and results of make check, sourced by check.sh (uses its
+# result(), RESULTS and tree).
 
-# Report the guest's "PVX-T: ok NAME" / "PVX-T: not ok NAME (why)" lines
-# of FILE under NAME; the count goes to guest_tests.
-guest_results() { # name file
-	local st rest
-	guest_tests=0
-	while read -r st rest; do
-		guest_tests=$((guest_tests + 1))
-		if [ "$st" = ok ]; then
-			result ok "$1: $rest"
-		else
-			result fail "$1: ${rest#ok }"
-		fi
-	done < <(sed -n 's/^PVX-T: //p' "$2" 2>/dev/null)
+# The kernel's KTAP helpers, for the in-guest suites.
+KTAP_HELPERS=$tree/tools/testing/selftests/kselftest/ktap_helpers.sh
+# KUnit cases of every boot, one "BOOT PLATFORM STATUS CASE" a line: each
+# case is reported once, at the end, with the platforms it ran on.
+KUNIT_ALL=$RESULTS/kunit-all.txt
+
+# Past the deadline nothing new starts: NAME is reported as not run.
+in_time() { # name
+	if [ "$(date +%s)" -ge "$PVX_DEADLINE" ]; then
+		result fail "$1: not run" "make check's deadline ($((CHECK_DEADLINE / 60)) min) passed"
+		return 1
+	fi
 }
 
-# Boot PLATFORM as NAME running the workload CMD (disks, kernel arguments
-# and time limit from the caller's environment), then report the boot,
-# every in-guest result, and that all WANT of them (the KIND tests) came
-# back.
-guest_workload() { # platform name want boot-label kind cmd
-	local rc=0
-	CMD=$6 bash "$PVX_ROOT/scripts/boot.sh" "$1" "$2" \
-		> "$RESULTS/$2.out" 2>&1 || rc=$?
-	if [ "$rc" = 0 ]; then
-		result ok "$2: $4"
+# The attempts a kvm boot took, when it took more than one.
+attempts_note() { # name
+	local f=$RESULTS/$1.attempts n
+	n=$(grep -c . "$f" 2>/dev/null) || true
+	[ "${n:-0}" -gt 1 ] || return 0
+	printf '%s' "$(tail -n 1 "$f" | cut -d: -f1); $(head -n $((n - 1)) "$f" | tr '\n' ';' | sed 's/;$//')"
+}
+
+# The boot's own verdict (boot.sh exit status RC: 90 is a failed boot,
+# anything else the workload's status), with its cause and its attempts.
+boot_result() { # name label rc
+	if [ "$3" = 90 ]; then
+		result fail "$1: $2" "$(sed -n '/boot FAILED/,$p' "$RESULTS/$1.out" |
+			sed 1d | tr -s ' \n' '  ' | cut -c1-700)"
 	else
-		result fail "$2: $4" \
-			"rc=$rc; $(grep -A6 'boot FAILED' "$RESULTS/$2.out" | tr '\n' ' ' | cut -c1-400)"
+		result ok "$1: $2" "$(attempts_note "$1")"
 	fi
-	guest_results "$2" "$RESULTS/$2.cmd.log"
-	if [ "$guest_tests" = "$3" ]; then
-		result ok "$2: all $3 in-guest $5 tests reported"
-	else
-		result fail "$2: all $3 in-guest $5 tests reported" "$guest_tests reported"
-	fi
+}
+
+# Every KTAP document in boot NAME's log, parsed with kunit.py: the
+# kernel's KUnit cases go to KUNIT_ALL, the in-guest suite's tests are
+# reported now as "NAME: TEST" (a planned test that never reported is a
+# failure); guest_tests is their count. The KUnit SUITES given must have
+# run on this boot.
+ktap_results() { # name platform [suite...]
+	local name=$1 platform=$2 st kind case all=$RESULTS/$1.all.log missing=0
+	shift 2
+	guest_tests=0
+	cat "$RESULTS/$name.early.log" "$RESULTS/$name.log" > "$all" 2>/dev/null
+	python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$all" "$RESULTS/$name.ktap.json" \
+		> "$RESULTS/$name.ktap.txt" 2>> "$RESULTS/check.log"
+	rm -f "$all"
+	while read -r st kind case; do
+		if [ "$kind" = kunit ]; then
+			echo "$name $platform $st $case" >> "$KUNIT_ALL"
+			continue
+		fi
+		guest_tests=$((guest_tests + 1))
+		case "$st:$case" in
+		*:"<missing>") missing=$((missing + 1)) ;;
+		PASS:* | SKIP:*) result ok "$name: $case" "$([ "$st" = SKIP ] && echo skipped)" ;;
+		*) result fail "$name: $case" "$st$(grep -B1 -F "$case" "$RESULTS/$name.cmd.log" 2>/dev/null |
+			sed -n 's/^# //p' | head -n 1 | sed 's/^/: /')" ;;
+		esac
+	done < "$RESULTS/$name.ktap.txt"
+	[ "$missing" = 0 ] ||
+		result fail "$name: every planned in-guest test reported" "$missing never did"
+	for suite in "$@"; do
+		grep -q "^$name [^ ]* [A-Z]* $suite\." "$KUNIT_ALL" 2>/dev/null ||
+			result fail "$name: KUnit suite $suite ran" "no KTAP for it in the log"
+	done
+}
+
+# Each KUnit case once: ok when it passed on every boot that ran it, with
+# the platforms; failed with the boots where it did not pass.
+kunit_report() {
+	[ -s "$KUNIT_ALL" ] || { result fail "kunit: KUnit ran on some boot" "no KTAP found"; return; }
+	awk '{
+		c = $4
+		if (!(c in seen)) { seen[c] = 1; order[++n] = c }
+		if (index("," plat[c] ",", "," $2 ",") == 0)
+			plat[c] = plat[c] (plat[c] == "" ? "" : ",") $2
+		boots[c]++
+		if ($3 != "PASS") bad[c] = bad[c] (bad[c] == "" ? "" : " ") $1 ":" $3
+	} END {
+		for (i = 1; i <= n; i++) {
+			c = order[i]
+			printf "%s %s %s %d %s\n", (c in bad) ? "fail" : "ok", c, plat[c], boots[c], bad[c]
+		}
+	}' "$KUNIT_ALL" > "$RESULTS/kunit-report.txt"
+	while read -r st case plat nboots bad; do
+		if [ "$st" = ok ]; then
+			result ok "kunit $case" "$plat, $nboots boots"
+		else
+			result fail "kunit $case" "not passed on: $bad"
+		fi
+	done < "$RESULTS/kunit-report.txt"
+}
+
+# Boot PLATFORM as NAME running the workload CMD (an in-guest suite that
+# prints KTAP; disks, kernel arguments and time limit from the caller's
+# environment), then report the boot and every test of the suite.
+guest_workload() { # platform name boot-label cmd [kunit-suite...]
+	local p=$1 name=$2 label=$3 cmd=$4 rc=0
+	shift 4
+	in_time "$name" || return 0
+	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $cmd" bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
+		> "$RESULTS/$name.out" 2>&1 || rc=$?
+	boot_result "$name" "$label" "$rc"
+	ktap_results "$name" "$p" "$@"
+	[ "$guest_tests" -gt 0 ] ||
+		result fail "$name: the in-guest suite printed its KTAP" "none in $RESULTS/$name.cmd.log"
 }

@@ -6,154 +6,277 @@
 #
 # SELFTESTS: the kernel's timer selftests built from the same tree
 # (tools/testing/selftests/timers); CLOCK_BENCH: clock-bench. Checks that
-# the clocksource is pvclock, that clock_gettime(CLOCK_MONOTONIC) makes no
-# system call when the clock is stable (vDSO), and runs inconsistency-check
-# over every clock id (SECONDS each, default 3), nanosleep, nsleep-lat,
-# raw_skew and posix_timers. Then takes CPU 1 offline and back (a CPU
-# coming online registers its time area before it reads the clock) and
-# suspends and resumes the guest (pm_test "core": non-boot CPUs off,
-# syscore suspend; needs CONFIG_PM_DEBUG), and checks the clock after
-# each. Prints "PVX-T: ok NAME" / "PVX-T: not ok NAME
-# (why)" lines; each selftest's own output is kept in the command log.
-st=$1 bench=$2 secs=${3:-3} host=${4:-}
+# the clocksource is pvclock, the wallclock pvclock read at boot
+# (HOST_EPOCH: the machine's time when it started the guest; skipped
+# without it), that clock_gettime(CLOCK_MONOTONIC) goes through the vDSO
+# or not as CLOCK_STABLE says, and runs inconsistency-check over every
+# clock id (SECONDS each, default 3), nanosleep, nsleep-lat, raw_skew and
+# posix_timers. Then takes CPU 1 offline and back (a CPU coming online
+# registers its time area before it reads the clock) and suspends and
+# resumes the guest (pm_test "core": non-boot CPUs off, syscore suspend;
+# needs CONFIG_PM_DEBUG), and checks the clock after each.
+#
+# Environment: KTAP_HELPERS, the kernel's
+# tools/testing/selftests/kselftest/ktap_helpers.sh; CLOCK_STABLE, what
+# the test bed's host offers, known to the harness rather than taken from
+# the guest: 1 a stable clock (the vDSO reads it, no system call), 0 not
+# stable (every clock_gettime is a system call).
+#
+# Prints KTAP with ktap_helpers.sh, one result per entry of suite below;
+# a failure's reason is the "# " line right before its result, the
+# selftests' own output is kept as "# " lines.
+st=${1:-} bench=${2:-} secs=${3:-3} host=${4:-}
 cs=/sys/devices/system/clocksource/clocksource0
+td=/tmp/suspend
 
-ok() { echo "PVX-T: ok $*"; }
-nok() { echo "PVX-T: not ok $1 ($2)"; }
-
-cur=$(cat $cs/current_clocksource)
-if [ "$cur" = pvclock ]; then
-	ok "clock: the clocksource is pvclock"
-else
-	nok "clock: the clocksource is pvclock" "current $cur, available $(cat $cs/available_clocksource)"
+if [ -z "${KTAP_HELPERS:-}" ] || [ ! -f "$KTAP_HELPERS" ]; then
+	echo "Bail out! KTAP_HELPERS='${KTAP_HELPERS:-}': no ktap_helpers.sh"
+	exit 1
 fi
+# shellcheck source=/dev/null
+. "$KTAP_HELPERS"
+
+# What the script run from tmpfs after the resume needs too: defined
+# once, written into it.
+common=$(cat <<'EOF'
+# ktap_helpers.sh expands the texts it prints unquoted: no pathname
+# expansion.
+set -f
+
+nok() { # WHY...: the reason the test fails, on a "# " line; fails
+	ktap_print_msg "$@"
+	return 1
+}
+
+run() { # DESCRIPTION FUNCTION [ARGUMENT...]: one result for FUNCTION
+	_desc=$1
+	shift
+	"$@"
+	case $? in
+	0) ktap_test_pass "$_desc" ;;
+	"$KSFT_SKIP") ktap_test_skip "$_desc" ;;
+	*) ktap_test_fail "$_desc" ;;
+	esac
+}
+EOF
+)
+eval "$common"
+
+t_clocksource() {
+	cur=$(cat $cs/current_clocksource)
+	[ "$cur" = pvclock ] ||
+		nok "current $cur, available $(cat $cs/available_clocksource)"
+}
 
 # The wallclock pvclock read at boot: the host's time, give or take the
-# boot (HOST_EPOCH is the machine's time when it started the guest).
-if [ -n "$host" ]; then
-	d=$(( $(date +%s) - host ))
-	if [ $d -ge 0 ] && [ $d -lt 900 ]; then
-		ok "clock: the wallclock from the host is right ($d s after the boot began)"
-	else
-		nok "clock: the wallclock from the host is right" "guest $(date +%s), host started it at $host"
+# boot.
+t_wallclock() {
+	if [ -z "$host" ]; then
+		ktap_print_msg "no HOST_EPOCH given"
+		return "$KSFT_SKIP"
 	fi
-fi
+	now=$(date +%s)
+	dt=$((now - host))
+	ktap_print_msg "$dt s after the boot began"
+	{ [ $dt -ge 0 ] && [ $dt -lt 900 ]; } ||
+		nok "guest $now, host started it at $host"
+}
 
 # The vDSO: a stable pvclock is read in user space, no system call. Not
-# stable (the boot log says so), the vDSO must leave it to the kernel: then
-# every call is a system call (fewer calls: strace makes each one slow).
-calls=100000
-unstable=
-dmesg | grep -q 'pvclock: [a-z]*: .*, not stable' && unstable=1 calls=20000
-out=$(strace -f -qq -c -e trace=clock_gettime "$bench" $calls 2>&1)
-n=$(echo "$out" | awk '$NF == "clock_gettime" { print $4 }')
-n=${n:-0}
-if ! echo "$out" | grep -q "^calls $calls "; then
-	nok "clock: clock-bench runs, time never goes back" "$(echo "$out" | tail -n 2 | tr '\n' ' ')"
-elif [ -n "$unstable" ]; then
-	if [ "$n" -ge $calls ]; then
-		ok "clock: not stable: $calls clock_gettime(CLOCK_MONOTONIC) are system calls, never back"
+# stable, the vDSO must leave it to the kernel: then every call is a
+# system call (fewer calls: strace makes each one slow).
+t_vdso() {
+	out=$(strace -f -qq -c -e trace=clock_gettime "$bench" "$calls" 2>&1)
+	n=$(echo "$out" | awk '$NF == "clock_gettime" { print $4 }')
+	n=${n:-0}
+	echo "$out" | grep '^calls ' | sed 's/^/# /'
+	ktap_print_msg "$n system calls"
+	if ! echo "$out" | grep -q "^calls $calls "; then
+		nok "clock-bench: $(echo "$out" | tail -n 2)"
+	elif [ "$CLOCK_STABLE" = 0 ]; then
+		[ "$n" -ge "$calls" ] || nok "$n system calls, not $calls"
 	else
-		nok "clock: not stable: $calls clock_gettime(CLOCK_MONOTONIC) are system calls" "$n system calls"
+		[ "$n" -lt 10 ] || nok "$n system calls"
 	fi
-elif [ "$n" -lt 10 ]; then
-	ok "clock: $calls clock_gettime(CLOCK_MONOTONIC) through the vDSO ($n system calls)"
-else
-	nok "clock: $calls clock_gettime(CLOCK_MONOTONIC) through the vDSO" "$n system calls"
-fi
+}
 
-for t in "inconsistency-check -t $secs" nanosleep nsleep-lat raw_skew posix_timers; do
-	name=${t%% *}
-	set -- $t
+t_selftest() { # NAME [ARGUMENT...]
+	name=$1
 	shift
-	echo "--- selftest $name $*"
-	"$st/$name" "$@" > /tmp/st.out 2>&1
+	ktap_print_msg "--- selftest $name${*:+ $*}"
+	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null
 	rc=$?
-	tail -n 30 /tmp/st.out
+	tail -n 30 /tmp/st.out | sed 's/^/# /'
 	# posix_timers of the 6.12.y tree carries three cases for the
 	# ignored-signal handling reworked in 6.13 (check_sig_ign SIGEV_SIGNAL,
 	# check_rearm, check_delete): they fail the same way on bare metal
 	# with the TSC, whatever the clock. Every other case must pass.
-	if [ $name = posix_timers ] && [ $rc != 0 ]; then
+	if [ "$name" = posix_timers ] && [ $rc != 0 ]; then
 		other=$(grep '^not ok' /tmp/st.out | grep -vE \
 			'check_sig_ign SIGEV_SIGNAL$|check_rearm$|check_delete$')
 		total=$(grep -c '^ok ' /tmp/st.out)
-		if [ -z "$other" ] && [ "$total" -ge 15 ]; then
-			ok "timers selftest posix_timers: $total cases pass, the 3 cases of 6.13's signal rework fail as on bare metal"
-		else
-			nok "timers selftest posix_timers" "$(echo "$other" | head -n 2 | tr '\n' ' ')"
-		fi
-		continue
+		{ [ -z "$other" ] && [ "$total" -ge 15 ]; } ||
+			nok "rc=$rc, $total cases pass: $(echo "$other" | head -n 2)" ||
+			return
+		ktap_print_msg "$total cases pass, the 3 cases of 6.13's signal rework fail as on bare metal"
+		return 0
 	fi
-	if [ $rc = 0 ]; then
-		ok "timers selftest $name $*"
-	else
-		nok "timers selftest $name $*" "rc=$rc: $(grep -E 'not ok|FAIL|fail' /tmp/st.out | head -n 2 | tr '\n' ' ')"
-	fi
-done
+	[ $rc = 0 ] ||
+		nok "rc=$rc: $(grep -E 'not ok|FAIL|fail' /tmp/st.out | head -n 2)"
+}
 
 # After CPU 1 came back, and after a resume: pvclock is still the
 # clocksource, CPU 1 reads it through the vDSO and it never goes back,
 # and CLOCK_MONOTONIC agrees across CPUs. The root is the machine's over
 # virtio-9p, whose driver cannot be frozen: after a resume it is gone, so
 # these checks run from tmpfs (static tools and busybox applets; not date,
-# which reads files of the root).
-d=/tmp/suspend
-mkdir -p $d/bin && cp "$bench" "$st/inconsistency-check" /bin/busybox $d/ &&
-	$d/busybox --install -s $d/bin || nok "clock: tools copied to tmpfs" "cp failed"
-# TZ: inconsistency-check calls ctime(), which would read /etc/localtime;
-# a POSIX zone, looked up in tmpfs first, needs no file.
-cat > $d/after.sh <<EOF
-export PATH=$d/bin TZ=UTC0 TZDIR=$d
-cur=\$(cat $cs/current_clocksource)
-out=\$(taskset -c 1 $d/clock-bench 100000 2>&1)
-echo "\$out"
-$d/inconsistency-check -c 1 -t 2 > /tmp/st.out 2>&1
-rc=\$?
-tail -n 3 /tmp/st.out
-if [ "\$cur" = pvclock ] && echo "\$out" | grep -q '^calls 100000 ' && [ \$rc = 0 ]; then
-	echo "PVX-T: ok clock: \$1: pvclock on CPU 1, monotonic across CPUs"
-else
-	echo "PVX-T: not ok clock: \$1: pvclock on CPU 1, monotonic across CPUs" \\
-		"(clocksource \$cur, \$(echo "\$out" | tail -n 1), inconsistency-check rc=\$rc)"
-fi
-EOF
+# which reads files of the root): $td/after.sh, which exits 0 when they
+# pass and prints its output and the reason of a failure as "# " lines.
+# tools_err: why they are not there (empty when they are).
+tools_err=
+copy_tools() {
+	mkdir -p $td/bin &&
+		cp "$bench" "$st/inconsistency-check" /bin/busybox $td/ &&
+		cp "$KTAP_HELPERS" $td/ktap_helpers.sh &&
+		$td/busybox --install -s $td/bin || return
+	# TZ: inconsistency-check calls ctime(), which would read
+	# /etc/localtime; a POSIX zone, looked up in tmpfs first, needs no
+	# file.
+	{
+		echo "td=$td cs=$cs"
+		cat <<-'EOF'
+		export PATH=$td/bin TZ=UTC0 TZDIR=$td
+		cur=$(cat $cs/current_clocksource)
+		out=$(taskset -c 1 $td/clock-bench 100000 2>&1)
+		$td/inconsistency-check -c 1 -t 2 > /tmp/st.out 2>&1
+		rc=$?
+		{ echo "$out"; tail -n 3 /tmp/st.out; } | sed 's/^/# /'
+		[ "$cur" = pvclock ] && echo "$out" | grep -q '^calls 100000 ' &&
+			[ $rc = 0 ] && exit 0
+		echo "# clocksource $cur, $(echo "$out" | tail -n 1)," \
+			"inconsistency-check rc=$rc"
+		exit 1
+		EOF
+	} > $td/after.sh
+}
 
 cpu1=/sys/devices/system/cpu/cpu1/online
-i=0
-while [ $i -lt 3 ] && echo 0 > $cpu1 && echo 1 > $cpu1; do
-	i=$((i + 1))
-done
-if [ $i = 3 ]; then
-	$d/busybox sh $d/after.sh "CPU 1 offline and online 3 times"
-else
-	nok "clock: CPU 1 offline and online 3 times" "cycle $i failed, online=$(cat $cpu1)"
-fi
+t_hotplug() {
+	[ -z "$tools_err" ] || nok "$tools_err" || return
+	i=0
+	while [ $i -lt 3 ] && echo 0 > $cpu1 && echo 1 > $cpu1; do
+		i=$((i + 1))
+	done
+	[ $i = 3 ] || nok "cycle $i failed, online=$(cat $cpu1)" || return
+	$td/busybox sh $td/after.sh
+}
 
 # Last: suspend with pm_test "core" (non-boot CPUs off, syscore suspend,
-# 5 s in the suspended state; needs CONFIG_PM_DEBUG), or where the platform
-# has no suspend to RAM, suspend to idle up to "platform". The
-# boot time goes on (/proc/uptime).
+# 5 s in the suspended state; needs CONFIG_PM_DEBUG), or where the
+# platform has no suspend to RAM, suspend to idle up to "platform". The
+# boot time goes on (/proc/uptime). The suspend and the tests after it
+# run from tmpfs, $td/suspend.sh (made by run_deferred below): t_resumed
+# is defined there.
 state=mem level=core
 grep -qw mem /sys/power/state || state=freeze level=platform
-if [ -w /sys/power/pm_test ] && grep -qw $state /sys/power/state; then
+
+# The tests, in order: "$1 DESCRIPTION FUNCTION [ARGUMENT...]" for each
+# run now, "$2 DESCRIPTION FUNCTION" for each run from tmpfs after the
+# resume (the last ones). The plan counts them all (count); then run runs
+# the first ones and defer keeps the others for run_deferred: one result
+# per entry, whatever the outcome.
+suite() { # count|run count|defer
+	$1 "clock: the clocksource is pvclock" t_clocksource
+	$1 "clock: the wallclock from the host is right" t_wallclock
+	if [ "$CLOCK_STABLE" = 1 ]; then
+		$1 "clock: $calls clock_gettime(CLOCK_MONOTONIC) through the vDSO" t_vdso
+	else
+		$1 "clock: not stable: $calls clock_gettime(CLOCK_MONOTONIC) are system calls" t_vdso
+	fi
+	$1 "timers selftest inconsistency-check -t $secs" t_selftest inconsistency-check -t "$secs"
+	$1 "timers selftest nanosleep" t_selftest nanosleep
+	$1 "timers selftest nsleep-lat" t_selftest nsleep-lat
+	$1 "timers selftest raw_skew" t_selftest raw_skew
+	$1 "timers selftest posix_timers" t_selftest posix_timers
+	$1 "clock: CPU 1 offline and online 3 times: pvclock on CPU 1, monotonic across CPUs" \
+		t_hotplug
+	$2 "clock: suspend ($state) and resume, pm_test $level: pvclock on CPU 1, monotonic across CPUs" \
+		t_resumed
+}
+count() { plan=$((plan + 1)); }
+deferred=
+defer() { # DESCRIPTION FUNCTION
+	deferred="$deferred$2 $1
+"
+}
+
+# Run the deferred tests from tmpfs: the suspend, then each test. Where
+# that cannot be, they fail here.
+run_deferred() {
+	why=$tools_err
+	if [ -z "$why" ] && { [ ! -w /sys/power/pm_test ] || ! grep -qw $state /sys/power/state; }; then
+		why="no pm_test or no $state state: $(cat /sys/power/state)"
+	fi
+	if [ -n "$why" ]; then
+		while read -r f desc <&3; do
+			[ -n "$f" ] || continue
+			ktap_print_msg "$why"
+			ktap_test_fail "$desc"
+		done 3<<-EOF
+		$deferred
+		EOF
+		return
+	fi
 	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
-	cat > $d/suspend.sh <<EOF
-export PATH=$d/bin
-read t0 idle < /proc/uptime
-echo $level > /sys/power/pm_test
-echo $state > /sys/power/state
-rc=\$?
-echo none > /sys/power/pm_test
-read t1 idle < /proc/uptime
-s=\$((\${t1%.*} - \${t0%.*}))
-if [ \$rc = 0 ] && [ \$s -ge 5 ] && [ \$s -lt 120 ]; then
-	sh $d/after.sh "suspend ($state) and resume, pm_test $level, \$s s"
-else
-	echo "PVX-T: not ok clock: suspend ($state) and resume, pm_test $level (rc=\$rc, \$s s)"
-fi
-EOF
-	exec $d/busybox sh $d/suspend.sh
-fi
-nok "clock: suspend and resume" "no pm_test or no mem/freeze state: $(cat /sys/power/state)"
-exit 0
+	printf '%s' "$deferred" > $td/deferred
+	# A new shell: the results go on from where this one is.
+	{
+		cat <<-EOF
+		td=$td state=$state level=$level
+		. $td/ktap_helpers.sh
+		KTAP_TESTNO=$KTAP_TESTNO
+		KTAP_CNT_PASS=$KTAP_CNT_PASS
+		KTAP_CNT_FAIL=$KTAP_CNT_FAIL
+		KTAP_CNT_SKIP=$KTAP_CNT_SKIP
+		KSFT_NUM_TESTS=$KSFT_NUM_TESTS
+		EOF
+		printf '%s\n' "$common"
+		cat <<-'EOF'
+		export PATH=$td/bin
+		read -r t0 idle < /proc/uptime
+		echo $level > /sys/power/pm_test
+		echo $state > /sys/power/state
+		rc=$?
+		echo none > /sys/power/pm_test
+		read -r t1 idle < /proc/uptime
+		s=$((${t1%.*} - ${t0%.*}))
+
+		t_resumed() {
+			ktap_print_msg "suspend ($state), pm_test $level: rc=$rc, $s s"
+			{ [ $rc = 0 ] && [ $s -ge 5 ] && [ $s -lt 120 ]; } ||
+				nok "rc=$rc after $s s" || return
+			sh $td/after.sh
+		}
+
+		while read -r f desc <&3; do
+			[ -n "$f" ] && run "$desc" "$f"
+		done 3< $td/deferred
+		ktap_finished
+		EOF
+	} > $td/suspend.sh
+	exec $td/busybox sh $td/suspend.sh
+}
+
+ktap_print_header
+case ${CLOCK_STABLE:-} in
+1) calls=100000 ;;
+0) calls=20000 ;;
+*) ktap_exit_fail_msg "CLOCK_STABLE='${CLOCK_STABLE:-}': 1 (a stable clock) or 0 (not stable)" ;;
+esac
+plan=0
+suite count count
+ktap_set_plan "$plan"
+copy_tools || tools_err="cannot copy the tools to tmpfs ($td)"
+suite run defer
+run_deferred
+ktap_finished

@@ -1,8 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # pvblk tests inside the guest, chrooted into the machine's root (fio,
-# e2fsprogs, util-linux, python3 from its Debian packages). One line per
-# test: "PVX-T: ok NAME" or "PVX-T: not ok NAME (why)".
+# e2fsprogs, util-linux, python3 from its Debian packages).
 #
 #   pvblk-test.sh all [qmp]  vda scratch (mkfs, cache mode, resize and
 #                            unplug with qmp), vdb fio data, vdc discard,
@@ -15,135 +14,184 @@
 # "all" ends with a suspend and resume with writers on vdb (pm_test
 # "core": devices frozen, non-boot CPUs off, syscore suspend; no wake
 # source needed; needs CONFIG_PM_DEBUG), run by $BLK_SUSPEND.
+#
+# Environment: KTAP_HELPERS, the kernel's
+# tools/testing/selftests/kselftest/ktap_helpers.sh; BLK_SUSPEND ("all"),
+# blk-suspend, static.
+#
+# Prints KTAP with ktap_helpers.sh, one result per entry of the mode's
+# suite below; a failure's reason is the "# " line right before its
+# result.
 FIO_DISK=/dev/vdb
 FIO_JOB="--name=pvblk --filename=$FIO_DISK --rw=randwrite --bs=4k --size=2M
 --numjobs=4 --offset_increment=4M --ioengine=libaio --iodepth=4 --direct=1
 --verify=crc32c --randseed=42 --group_reporting"
+DISCARD_DISK=/dev/vdc
+# The random data written to DISCARD_DISK, to compare with.
+DISCARD_DATA=/tmp/pvblk-discard.data
+td=/tmp/suspend
 
-t() { # status name [why]
-	if [ "$1" = 0 ]; then
-		echo "PVX-T: ok $2"
-	else
-		echo "PVX-T: not ok $2${3:+ ($3)}"
-	fi
+if [ -z "${KTAP_HELPERS:-}" ] || [ ! -f "$KTAP_HELPERS" ]; then
+	echo "Bail out! KTAP_HELPERS='${KTAP_HELPERS:-}': no ktap_helpers.sh"
+	exit 1
+fi
+# shellcheck source=/dev/null
+. "$KTAP_HELPERS"
+
+# What the script run from tmpfs after the resume needs too: defined
+# once, written into it.
+common=$(cat <<'EOF'
+# ktap_helpers.sh expands the texts it prints unquoted: no pathname
+# expansion.
+set -f
+
+nok() { # WHY...: the reason the test fails, on a "# " line; fails
+	ktap_print_msg "$@"
+	return 1
 }
 
-drivers() {
+run() { # DESCRIPTION FUNCTION [ARGUMENT...]: one result for FUNCTION
+	_desc=$1
+	shift
+	"$@"
+	case $? in
+	0) ktap_test_pass "$_desc" ;;
+	"$KSFT_SKIP") ktap_test_skip "$_desc" ;;
+	*) ktap_test_fail "$_desc" ;;
+	esac
+}
+EOF
+)
+eval "$common"
+
+t_drivers() {
 	for d in vda vdb vdc vdd; do
 		drv=$(basename "$(readlink "/sys/block/$d/device/driver")" 2>/dev/null)
-		[ "$drv" = pvblk-virtio ] || { t 1 "disks are driven by pvblk" "$d: '$drv'"; return; }
+		[ "$drv" = pvblk-virtio ] || nok "$d: '$drv'" || return
 	done
-	t 0 "disks are driven by pvblk"
-	n=$(ls /sys/block/vdb/mq | wc -l)
-	[ "$n" -ge 2 ]; t $? "one hardware queue per virtqueue" "$n queues"
-	s=$(cat /sys/block/vdb/serial)
-	[ "$s" = pvx-disk1 ]; t $? "GET_ID gives the serial in sysfs" "'$s'"
 }
 
-stats() {
+t_queues() {
+	# shellcheck disable=SC2012 # sysfs names
+	n=$(ls /sys/block/vdb/mq | wc -l)
+	[ "$n" -ge 2 ] || nok "$n queues"
+}
+
+t_serial() {
+	s=$(cat /sys/block/vdb/serial)
+	[ "$s" = pvx-disk1 ] || nok "'$s'"
+}
+
+t_stats() {
 	r=$(cat /sys/block/vdb/pvblk/requests)
 	e=$(cat /sys/block/vdb/pvblk/bad_completions)
-	[ "$r" -gt 1000 ] && [ "$e" = 0 ]
-	t $? "the core counts requests, no bad completions" "requests=$r bad=$e"
+	{ [ "$r" -gt 1000 ] && [ "$e" = 0 ]; } || nok "requests=$r bad=$e"
 }
 
-fs() {
-	mkfs.ext4 -q -F /dev/vda >/dev/null 2>&1 &&
-		mount /dev/vda /mnt &&
+t_fs() {
+	mkfs.ext4 -q -F /dev/vda > /tmp/mkfs.out 2>&1 ||
+		nok "mkfs.ext4: $(tail -n 2 /tmp/mkfs.out)" || return
+	{ mount /dev/vda /mnt &&
 		dd if=/dev/urandom of=/mnt/data bs=1M count=8 status=none &&
-		sum=$(md5sum < /mnt/data) && umount /mnt &&
-		mount /dev/vda /mnt && [ "$(md5sum < /mnt/data)" = "$sum" ] &&
-		umount /mnt
-	t $? "mkfs.ext4, write, unmount, read back"
-	out=$(fsck.ext4 -f -n /dev/vda 2>&1)
-	t $? "fsck -f is clean" "$(echo "$out" | tail -n 1)"
+		sum=$(md5sum < /mnt/data) && umount /mnt; } ||
+		nok "mount, write or unmount failed" || return
+	{ mount /dev/vda /mnt && [ "$(md5sum < /mnt/data)" = "$sum" ] &&
+		umount /mnt; } || nok "the data read back differs"
 }
 
-cache() {
+t_fsck() {
+	out=$(fsck.ext4 -f -n /dev/vda 2>&1) || nok "$(echo "$out" | tail -n 1)"
+}
+
+t_cache() {
 	a=/sys/block/vda/cache_type
-	[ "$(cat $a)" = "write back" ] && echo "write through" > $a &&
+	{ [ "$(cat $a)" = "write back" ] && echo "write through" > $a &&
 		[ "$(cat /sys/block/vda/queue/write_cache)" = "write through" ] &&
 		echo "write back" > $a &&
-		[ "$(cat /sys/block/vda/queue/write_cache)" = "write back" ]
-	t $? "cache_type switches write back and write through"
+		[ "$(cat /sys/block/vda/queue/write_cache)" = "write back" ]; } ||
+		nok "cache_type $(cat $a), queue/write_cache $(cat /sys/block/vda/queue/write_cache)"
 }
 
-fio_write() {
-	out=$(fio $FIO_JOB --do_verify=1 2>&1)
-	rc=$?
-	t $rc "fio randwrite verify=crc32c, 4 jobs" "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
-	# Each virtqueue has its own interrupt: all of them must have fired.
+t_fio_write() {
+	# shellcheck disable=SC2086 # FIO_JOB: one argument a word
+	out=$(fio $FIO_JOB --do_verify=1 2>&1) ||
+		nok "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
+}
+
+# Each virtqueue has its own interrupt: all of them must have fired.
+t_fio_queues() {
 	vdev=$(basename "$(readlink /sys/block/vdb/device)")
 	busy=$(grep -E "$vdev-req\.[0-9]+" /proc/interrupts |
 		awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; if (n) b++ } END { print b + 0 }')
-	[ "$busy" -ge 2 ]; t $? "I/O completed on more than one queue" "$busy queues with interrupts"
-	sync
-	blockdev --flushbufs $FIO_DISK
-	t $? "flush"
+	[ "$busy" -ge 2 ] || nok "$busy queues with interrupts"
 }
 
-# Suspend and resume with writers on vdb: pvblk's freeze waits for what
-# the device holds and quiesces the queues across the device reset,
-# restore brings the queues back; nothing written may be lost. Runs last:
-# the root is the machine's over virtio-9p, whose driver cannot be frozen,
-# so after the resume it is gone and what follows runs from tmpfs
-# (blk-suspend, static, and busybox).
-suspend() {
-	name="suspend and resume: pvblk's PM callbacks return 0"
-	if [ ! -w /sys/power/pm_test ] || ! grep -qw mem /sys/power/state; then
-		t 1 "$name" "no pm_test or no mem state: $(cat /sys/power/state)"
-		return
-	fi
-	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
-	d=/tmp/suspend
-	mkdir -p $d/bin && cp "$BLK_SUSPEND" /bin/busybox $d/ &&
-		$d/busybox --install -s $d/bin || { t 1 "$name" "cannot copy the tools to tmpfs"; return; }
-	pci=$(basename "$(readlink -f /sys/block/vdb/device/..)")
-	echo 1 > /sys/power/pm_print_times
-	cat > $d/run.sh <<-EOF
-	export PATH=$d/bin
-	$d/blk-suspend /dev/vdb 24 16
-	echo 0 > /sys/power/pm_print_times
-	log=\$(dmesg | grep -E "$pci: .*pci_pm_(suspend|resume)[+0-9a-fx/]* returned")
-	echo "\$log"
-	if echo "\$log" | grep -q 'pci_pm_suspend returned 0 ' &&
-	   echo "\$log" | grep -q 'pci_pm_resume returned 0 '; then
-		echo "PVX-T: ok $name"
-	else
-		echo "PVX-T: not ok $name ($pci: \$(echo "\$log" | grep -c .) callbacks logged)"
-	fi
-	EOF
-	exec $d/busybox sh $d/run.sh
+# The flush requests vdb completed: field 16 of its stat (17 fields).
+flushes() {
+	# shellcheck disable=SC2046 # the fields
+	set -- $(cat /sys/block/vdb/stat)
+	[ $# = 17 ] || { echo "$# fields in /sys/block/vdb/stat, not 17"; return 1; }
+	echo "${16}"
 }
 
-discard() {
-	d=/dev/vdc
-	dd if=/dev/urandom of=$d bs=1M count=10 oflag=direct status=none
-	blkdiscard -o 0 -l 4M $d
-	t $? "blkdiscard: DISCARD is accepted"
-	fallocate --punch-hole -o 4M -l 4M $d
-	t $? "fallocate --punch-hole: WRITE_ZEROES with unmap is accepted"
-	blkdiscard -z -o 9M -l 1M $d
-	t $? "blkdiscard -z: WRITE_ZEROES without unmap is accepted"
+# vdb offers a write-back cache: a write and an fsync of the device make
+# the block layer send the device a flush. The block written, at 3M, is
+# none of fio's (2M at 0, 4M, 8M and 12M).
+t_flush() {
+	f0=$(flushes) || nok "$f0" || return
+	cache=$(cat /sys/block/vdb/cache_type)
+	out=$(dd if=/dev/zero of=$FIO_DISK bs=4k count=1 seek=768 oflag=direct \
+		conv=fsync status=none 2>&1) || nok "dd: $out" || return
+	f1=$(flushes) || nok "$f1" || return
+	ktap_print_msg "cache_type $cache, flushes completed $f0 before, $f1 after"
+	[ "$f1" -gt "$f0" ] || nok "no flush reached the device"
+}
+
+# vdc: 10M of random data (kept in DISCARD_DATA), then a discard of
+# 0..4M, write-zeroes with unmap of 4M..8M and without of 9M..10M.
+t_discard() {
+	rm -f $DISCARD_DATA
+	{ dd if=/dev/urandom of=$DISCARD_DATA bs=1M count=10 status=none &&
+		dd if=$DISCARD_DATA of=$DISCARD_DISK bs=1M oflag=direct status=none; } ||
+		nok "cannot write random data to $DISCARD_DISK" || return
+	out=$(blkdiscard -o 0 -l 4M $DISCARD_DISK 2>&1) || nok "$out"
+}
+
+t_punch_hole() {
+	out=$(fallocate --punch-hole -o 4M -l 4M $DISCARD_DISK 2>&1) || nok "$out"
+}
+
+t_zeroes() {
+	out=$(blkdiscard -z -o 9M -l 1M $DISCARD_DISK 2>&1) || nok "$out"
+}
+
+t_zeroes_read() {
 	echo 3 > /proc/sys/vm/drop_caches
-	cmp -n $((8 << 20)) $d /dev/zero >/dev/null 2>&1 &&
-		dd if=$d bs=1M skip=9 count=1 status=none | cmp -n $((1 << 20)) - /dev/zero >/dev/null 2>&1
-	t $? "discarded and zeroed ranges read back as zeroes"
-	! dd if=$d bs=1M skip=8 count=1 status=none | cmp -n $((1 << 20)) - /dev/zero >/dev/null 2>&1
-	t $? "the range in between keeps its data"
+	out=$(cmp -n $((8 << 20)) $DISCARD_DISK /dev/zero 2>&1) ||
+		nok "0..8M: $out" || return
+	out=$(cmp -i $((9 << 20)):0 -n $((1 << 20)) $DISCARD_DISK /dev/zero 2>&1) ||
+		nok "9M..10M: $out"
 }
 
-readonly_disk() {
-	[ "$(blockdev --getro /dev/vdd)" = 1 ]
-	t $? "the readonly=on disk is read-only"
+# Byte for byte: a read error fails too.
+t_kept() {
+	echo 3 > /proc/sys/vm/drop_caches
+	out=$(cmp -i $((8 << 20)):$((8 << 20)) -n $((1 << 20)) \
+		$DISCARD_DISK $DISCARD_DATA 2>&1) || nok "8M..9M: $out"
+}
+
+t_ro() {
+	ro=$(blockdev --getro /dev/vdd)
+	[ "$ro" = 1 ] || nok "blockdev --getro: '$ro'"
+}
+
+t_ro_write() {
 	if dd if=/dev/zero of=/dev/vdd bs=4k count=1 oflag=direct status=none 2>/dev/null; then
-		t 1 "writes to the read-only disk are rejected"
-	else
-		t 0 "writes to the read-only disk are rejected"
+		nok "a write went through"
 	fi
 }
 
-resize() {
+t_resize() {
 	old=$(cat /sys/block/vda/size)
 	rm -f /tmp/uevent-ready
 	python3 - <<'EOF' &
@@ -159,7 +207,7 @@ while time.time() < end:
         sys.exit(0)
 sys.exit(1)
 EOF
-	py=$!
+	uevent=$!
 	i=0
 	while [ ! -e /tmp/uevent-ready ] && [ $i -lt 30 ]; do
 		sleep 1
@@ -172,83 +220,221 @@ EOF
 		i=$((i + 1))
 	done
 	new=$(cat /sys/block/vda/size)
-	[ "$new" = 262144 ]; t $? "QMP block_resize is seen as the new size" "$old -> $new"
-	wait $py
-	t $? "the new size reaches user space as a uevent with RESIZE=1"
+	[ "$new" = 262144 ] || nok "$old -> $new"
 }
 
-unplug() {
+# The listener t_resize started.
+t_resize_uevent() {
+	wait "$uevent" || nok "no uevent with DEVNAME=vda and RESIZE=1"
+}
+
+t_unplug() {
 	fio --name=unplug --filename=/dev/vda --rw=randrw --bs=4k --ioengine=libaio \
 		--iodepth=16 --direct=1 --time_based --runtime=120 > /tmp/fio-unplug 2>&1 &
-	fio=$!
+	pid=$!
 	sleep 3
 	echo 'PVX-QMP: device_del {"id": "vdisk0"}'
 	i=0
-	while kill -0 $fio 2>/dev/null && [ $i -lt 100 ]; do
+	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
 		sleep 1
 		i=$((i + 1))
 	done
-	if kill -0 $fio 2>/dev/null; then
-		t 1 "device_del during fio ends fio with errors, not a hang" "fio still running"
-		kill -9 $fio
+	if kill -0 $pid 2>/dev/null; then
+		kill -9 $pid
+		nok "fio still running after ${i}s"
 		return
 	fi
-	wait $fio
+	wait $pid
 	rc=$?
-	[ $rc != 0 ] && [ ! -e /sys/block/vda ]
-	t $? "device_del during fio ends fio with errors, not a hang" "fio rc=$rc after ${i}s"
+	{ [ $rc != 0 ] && [ ! -e /sys/block/vda ]; } || nok "fio rc=$rc after ${i}s"
 }
 
-poll() {
-	[ "$(cat /sys/block/vda/queue/io_poll)" = 1 ]
-	t $? "the disk offers polled I/O (queue/io_poll)"
+t_verify() {
+	# shellcheck disable=SC2086 # FIO_JOB: one argument a word
+	out=$(fio $FIO_JOB --verify_only 2>&1) ||
+		nok "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
+}
+
+t_io_poll() {
+	p=$(cat /sys/block/vda/queue/io_poll)
+	[ "$p" = 1 ] || nok "queue/io_poll '$p'"
+}
+
+poll_vdev() { basename "$(readlink /sys/block/vda/device)"; }
+
+irqsum() {
+	grep -E "$(poll_vdev)-req\.[0-9]+" /proc/interrupts |
+		awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }'
+}
+
+t_poll_queues() {
+	# shellcheck disable=SC2012 # sysfs names
 	n=$(ls /sys/block/vda/mq | wc -l)
-	vdev=$(basename "$(readlink /sys/block/vda/device)")
-	irqs=$(grep -cE "$vdev-req\.[0-9]+" /proc/interrupts)
-	[ "$n" = 3 ] && [ "$irqs" = 2 ]
-	t $? "a poll queue without interrupt beside two with" "$n queues, $irqs with interrupts"
-	irqsum() {
-		grep -E "$vdev-req\.[0-9]+" /proc/interrupts |
-			awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }'
-	}
+	irqs=$(grep -cE "$(poll_vdev)-req\.[0-9]+" /proc/interrupts)
+	{ [ "$n" = 3 ] && [ "$irqs" = 2 ]; } || nok "$n queues, $irqs with interrupts"
+}
+
+t_poll_fio() {
 	i0=$(irqsum)
 	r0=$(cat /sys/block/vda/pvblk/requests)
 	out=$(fio --name=poll --filename=/dev/vda --rw=randrw --bs=4k --size=8M \
 		--ioengine=io_uring --hipri=1 --iodepth=8 --direct=1 \
 		--verify=crc32c 2>&1)
-	t $? "fio io_uring IOPOLL (--hipri) with verify" "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
+	rc=$?
 	r1=$(cat /sys/block/vda/pvblk/requests)
 	i1=$(irqsum)
-	# Completed by polling: hardly an interrupt for thousands of I/Os.
-	[ $((r1 - r0)) -ge 2048 ] && [ $(((i1 - i0) * 10)) -lt $((r1 - r0)) ]
-	t $? "polled requests complete without interrupts" "$((r1 - r0)) requests, $((i1 - i0)) interrupts"
+	[ $rc = 0 ] || nok "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
 }
 
-case "$1" in
-poll)
-	poll
-	;;
-all)
-	drivers
-	fs
-	cache
-	fio_write
-	stats
-	discard
-	readonly_disk
-	if [ "$2" = qmp ]; then
-		resize
-		unplug
+# Completed by polling (t_poll_fio): hardly an interrupt for thousands of
+# I/Os.
+t_poll_irqs() {
+	{ [ $((r1 - r0)) -ge 2048 ] && [ $(((i1 - i0) * 10)) -lt $((r1 - r0)) ]; } ||
+		nok "$((r1 - r0)) requests, $((i1 - i0)) interrupts"
+}
+
+# The tests of each mode, in order: "$1 DESCRIPTION FUNCTION [ARGUMENT...]"
+# for each run now, "$2 DESCRIPTION FUNCTION" for each run from tmpfs
+# after the resume (the last ones, see run_deferred). The plan counts
+# them all (count); then run runs the first ones and defer keeps the
+# others for run_deferred: one result per entry, whatever the outcome.
+suite_all() { # count|run count|defer
+	$1 "disks are driven by pvblk" t_drivers
+	$1 "one hardware queue per virtqueue" t_queues
+	$1 "GET_ID gives the serial in sysfs" t_serial
+	$1 "mkfs.ext4, write, unmount, read back" t_fs
+	$1 "fsck -f is clean" t_fsck
+	$1 "cache_type switches write back and write through" t_cache
+	$1 "fio randwrite verify=crc32c, 4 jobs" t_fio_write
+	$1 "I/O completed on more than one queue" t_fio_queues
+	$1 "flush: a write and fsync on the disk send it a flush" t_flush
+	$1 "the core counts requests, no bad completions" t_stats
+	$1 "blkdiscard: DISCARD is accepted" t_discard
+	$1 "fallocate --punch-hole: WRITE_ZEROES with unmap is accepted" t_punch_hole
+	$1 "blkdiscard -z: WRITE_ZEROES without unmap is accepted" t_zeroes
+	$1 "discarded and zeroed ranges read back as zeroes" t_zeroes_read
+	$1 "the range in between keeps its data" t_kept
+	$1 "the readonly=on disk is read-only" t_ro
+	$1 "writes to the read-only disk are rejected" t_ro_write
+	if [ "$qmp" = qmp ]; then
+		$1 "QMP block_resize is seen as the new size" t_resize
+		$1 "the new size reaches user space as a uevent with RESIZE=1" t_resize_uevent
+		$1 "device_del during fio ends fio with errors, not a hang" t_unplug
 	fi
-	suspend
-	;;
-verify)
-	out=$(fio $FIO_JOB --verify_only 2>&1)
-	t $? "fio data verifies after a reboot" "$(echo "$out" | grep -E 'err=|verify' | head -n 2)"
-	;;
-*)
-	echo "usage: $0 all [qmp] | verify | poll" >&2
-	exit 2
-	;;
+	# blk-suspend's own tests (its "PVX-T:" lines), then pvblk's PM
+	# callbacks.
+	$2 "suspend and resume (pm_test core) with writers on the disk" t_blk_suspend
+	$2 "writes go on after the resume, none fails" t_blk_suspend
+	$2 "page cache left dirty across the suspend is written after it" t_blk_suspend
+	$2 "every block written reads back as last written" t_blk_suspend
+	$2 "suspend and resume: pvblk's PM callbacks return 0" t_pm_callbacks
+}
+
+suite_verify() { # count|run count|defer
+	$1 "fio data verifies after a reboot" t_verify
+}
+
+suite_poll() { # count|run count|defer
+	$1 "the disk offers polled I/O (queue/io_poll)" t_io_poll
+	$1 "a poll queue without interrupt beside two with" t_poll_queues
+	$1 "fio io_uring IOPOLL (--hipri) with verify" t_poll_fio
+	$1 "polled requests complete without interrupts" t_poll_irqs
+}
+
+count() { plan=$((plan + 1)); }
+deferred=
+defer() { # DESCRIPTION FUNCTION
+	deferred="$deferred$2 $1
+"
+}
+
+# Suspend and resume with writers on vdb: pvblk's freeze waits for what
+# the device holds and quiesces the queues across the device reset,
+# restore brings the queues back; nothing written may be lost. Runs last:
+# the root is the machine's over virtio-9p, whose driver cannot be frozen,
+# so after the resume it is gone and what follows runs from tmpfs
+# (blk-suspend, static, busybox and ktap_helpers.sh): $td/run.sh, which
+# reports the deferred tests. Where that cannot be, they fail here.
+run_deferred() {
+	why=
+	if [ ! -w /sys/power/pm_test ] || ! grep -qw mem /sys/power/state; then
+		why="no pm_test or no mem state: $(cat /sys/power/state)"
+	elif ! { mkdir -p $td/bin && cp "$BLK_SUSPEND" /bin/busybox $td/ &&
+		cp "$KTAP_HELPERS" $td/ktap_helpers.sh &&
+		$td/busybox --install -s $td/bin; }; then
+		why="cannot copy the tools to tmpfs ($td)"
+	fi
+	if [ -n "$why" ]; then
+		while read -r f desc <&3; do
+			[ -n "$f" ] || continue
+			ktap_print_msg "$why"
+			ktap_test_fail "$desc"
+		done 3<<-EOF
+		$deferred
+		EOF
+		return
+	fi
+	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
+	pci=$(basename "$(readlink -f /sys/block/vdb/device/..)")
+	echo 1 > /sys/power/pm_print_times
+	printf '%s' "$deferred" > $td/deferred
+	# A new shell: the results go on from where this one is.
+	{
+		cat <<-EOF
+		td=$td pci=$pci
+		. $td/ktap_helpers.sh
+		KTAP_TESTNO=$KTAP_TESTNO
+		KTAP_CNT_PASS=$KTAP_CNT_PASS
+		KTAP_CNT_FAIL=$KTAP_CNT_FAIL
+		KTAP_CNT_SKIP=$KTAP_CNT_SKIP
+		KSFT_NUM_TESTS=$KSFT_NUM_TESTS
+		EOF
+		printf '%s\n' "$common"
+		cat <<-'EOF'
+		export PATH=$td/bin
+		$td/blk-suspend /dev/vdb 24 16 > $td/blk-suspend.out 2>&1
+		rc=$?
+		echo 0 > /sys/power/pm_print_times
+		sed 's/^/# /' $td/blk-suspend.out
+
+		# DESCRIPTION: blk-suspend's result for it, from its
+		# "PVX-T: ok NAME" / "PVX-T: not ok NAME (why)" lines.
+		t_blk_suspend() {
+			grep -qxF "PVX-T: ok $1" $td/blk-suspend.out && return
+			line=$(grep -F "PVX-T: not ok $1 (" $td/blk-suspend.out | head -n 1)
+			if [ -n "$line" ]; then
+				nok "${line#"PVX-T: not ok $1 "}"
+			else
+				nok "blk-suspend (rc=$rc) reported nothing for it"
+			fi
+		}
+
+		t_pm_callbacks() {
+			log=$(dmesg | grep -E "$pci: .*pci_pm_(suspend|resume)[+0-9a-fx/]* returned")
+			[ -z "$log" ] || echo "$log" | sed 's/^/# /'
+			{ echo "$log" | grep -q 'pci_pm_suspend returned 0 ' &&
+				echo "$log" | grep -q 'pci_pm_resume returned 0 '; } ||
+				nok "$pci: $(echo "$log" | grep -c .) callbacks logged"
+		}
+
+		while read -r f desc <&3; do
+			[ -n "$f" ] && run "$desc" "$f" "$desc"
+		done 3< $td/deferred
+		ktap_finished
+		EOF
+	} > $td/run.sh
+	exec $td/busybox sh $td/run.sh
+}
+
+mode=${1:-} qmp=${2:-}
+ktap_print_header
+case $mode:$qmp in
+all: | all:qmp | verify: | poll:) ;;
+*) ktap_exit_fail_msg "usage: pvblk-test.sh all [qmp] | verify | poll" ;;
 esac
-exit 0
+plan=0
+"suite_$mode" count count
+ktap_set_plan "$plan"
+"suite_$mode" run defer
+[ -z "$deferred" ] || run_deferred
+ktap_finished

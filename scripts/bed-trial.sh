@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# How often the nested KVM test bed fails, per bed variant and workload:
+# boots the test kernel on kvm N times for each pair, one attempt each
+# (KVM_ATTEMPTS=1), and counts the boots that did not end cleanly, with
+# their causes as boot.sh names them.
+#
+#   bed-trial.sh [N]     N boots per variant and workload (default 10)
+#
+# VARIANTS (default "default"): any of
+#   default      the bed as make check runs it
+#   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
+#   npt0         kvm_amd npt=0 in L1 (shadow paging, no emulated NPT)
+#   l1-1cpu      L1 with one vCPU (L2 keeps SMP)
+#   l1-epyc      L1's CPU model EPYC-v4 instead of max
+# WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
+# of 4k random read/write, iodepth 32, on a scratch disk), stress
+# (pvx-stress for 30 s on every CPU).
+# Writes RESULTS/bed-trial.csv (variant,workload,boot,verdict) and a
+# Markdown table, RESULTS/bed-trial.md.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+n=${1:-10}
+[[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N=$n: want a number of boots"
+RESULTS=${RESULTS:-$PVX_RESULTS/bed-trial-$(date +%Y%m%d-%H%M%S)}
+export RESULTS
+mkdir -p "$RESULTS"
+csv=$RESULTS/bed-trial.csv
+echo "variant,workload,boot,verdict" > "$csv"
+stress=$(pvx_guest_tool pvx-stress)
+
+variant_env() { # variant
+	case "$1" in
+	default) echo "" ;;
+	tcg-single) echo "BED_TCG=single" ;;
+	npt0) echo "BED_L1_APPEND=pvx.kvm_amd=npt=0" ;;
+	l1-1cpu) echo "BED_L1_SMP=1" ;;
+	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
+	*) die "unknown variant '$1'" ;;
+	esac
+}
+
+for v in ${VARIANTS:-default}; do
+	venv=$(variant_env "$v")
+	for w in ${WORKLOADS:-idle fio stress}; do
+		case "$w" in
+		idle) wenv=(CMD="sleep 20") ;;
+		fio) wenv=(DISK=64M CMD="fio --name=bed --filename=/dev/vda --rw=randrw --bs=4k --iodepth=32 --ioengine=libaio --direct=1 --time_based --runtime=60 > /dev/null; echo fio rc=\$?") ;;
+		stress) wenv=(CMD="$stress 30 | tail -n 1") ;;
+		*) die "unknown workload '$w'" ;;
+		esac
+		for ((i = 1; i <= n; i++)); do
+			name=$v-$w-$i
+			# shellcheck disable=SC2086
+			env $venv "${wenv[@]}" KVM_ATTEMPTS=1 \
+				bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" > "$RESULTS/$name.out" 2>&1
+			verdict=$(cut -d: -f2- "$RESULTS/$name.attempts" 2>/dev/null | sed 's/^ //' | head -n 1)
+			grep -q 'kernel reported problems' "$RESULTS/$name.out" && verdict="kernel complaint"
+			verdict=${verdict:-clean end}
+			echo "$v,$w,$i,\"$verdict\"" >> "$csv"
+			stage "bed-trial: $name: $verdict"
+			rm -f "$RESULTS/$name"-disk*.img
+		done
+	done
+done
+
+{
+	echo "| variant | workload | boots | failed | causes |"
+	echo "|---|---|---|---|---|"
+	python3 - "$csv" <<'PY'
+import csv, sys, collections
+rows = list(csv.DictReader(open(sys.argv[1])))
+groups = collections.OrderedDict()
+for r in rows:
+    groups.setdefault((r["variant"], r["workload"]), []).append(r["verdict"])
+for (v, w), verdicts in groups.items():
+    bad = [x for x in verdicts if x != "clean end"]
+    causes = collections.Counter(b.split(" (")[0] for b in bad)
+    print("| %s | %s | %d | %d | %s |" % (v, w, len(verdicts), len(bad),
+          "; ".join("%s: %d" % kv for kv in causes.items()) or "-"))
+PY
+} > "$RESULTS/bed-trial.md"
+cat "$RESULTS/bed-trial.md"
