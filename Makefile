@@ -7,7 +7,7 @@
 #   make check           set up, static checks, build, boot matrix + KUnit + suites
 #   make check-nested    pvblk tests on the nested KVM test bed alone
 #   make patches         regenerate patches/ from the source directories
-#   make patches-check   the patch series checks alone
+#   make patches-check   the series' static checks and the build checks
 #   make bench           timings (BENCH=blk,hooks,clock); reports in the results dir
 #   make deps            install what pvx needs (apt) and fetch the L1 kernel
 #   make clean           remove the build output under PVX_CACHE
@@ -37,6 +37,9 @@ $(foreach v,CMD APPEND SCRIPT,$(if $(filter-out undefined,$(origin $(v))),\
 export PVX_T0 := $(shell date +%s)
 
 .PHONY: all deps patches patches-check build run run-args check check-nested bench clean help
+
+# In order, also under -j: run-args before anything is built.
+.NOTPARALLEL:
 
 all: patches build
 

@@ -8,9 +8,10 @@
 #   bed-trial.sh [N]     N boots per variant and workload (default 10)
 #
 # VARIANTS (default "default"): any of
-#   default      the bed as make check runs it
+#   default      the bed as make check runs it (kvm_amd npt=0 in L1)
+#   npt1         kvm_amd npt=1 in L1 (L2 on nested paging, which L0's
+#                TCG emulates)
 #   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
-#   npt0         kvm_amd npt=0 in L1 (shadow paging, no emulated NPT)
 #   l1-1cpu      L1 with one vCPU (L2 keeps SMP)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
@@ -34,7 +35,7 @@ variant_env() { # variant
 	case "$1" in
 	default) echo "" ;;
 	tcg-single) echo "BED_TCG=single" ;;
-	npt0) echo "BED_L1_APPEND=pvx.kvm_amd=npt=0" ;;
+	npt1) echo "BED_NPT=1" ;;
 	l1-1cpu) echo "BED_L1_SMP=1" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	*) die "unknown variant '$1'" ;;
@@ -56,7 +57,9 @@ for v in ${VARIANTS:-default}; do
 			env $venv "${wenv[@]}" KVM_ATTEMPTS=1 \
 				bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" > "$RESULTS/$name.out" 2>&1
 			verdict=$(cut -d: -f2- "$RESULTS/$name.attempts" 2>/dev/null | sed 's/^ //' | head -n 1)
-			grep -q 'kernel reported problems' "$RESULTS/$name.out" && verdict="kernel complaint"
+			# A clean end with a kernel complaint in the log.
+			[ -z "$verdict" ] && grep -q 'kernel reported problems' "$RESULTS/$name.verdict" 2>/dev/null &&
+				verdict="kernel complaint"
 			verdict=${verdict:-clean end}
 			echo "$v,$w,$i,\"$verdict\"" >> "$csv"
 			stage "bed-trial: $name: $verdict"

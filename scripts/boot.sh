@@ -100,6 +100,8 @@ command -v qemu-system-x86_64 >/dev/null ||
 
 mkdir -p "$RESULTS"
 log=$RESULTS/$name.log
+# The boot's verdict, written last: "clean", or "failed" and why.
+rm -f "$RESULTS/$name.verdict"
 work=$(mktemp -d "$PVX_CACHE/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -131,6 +133,7 @@ fi
 # Disks: DISK=<size>|<path>[:ro],... appear in order as vda, vdb, ...
 diskargs=()
 l1disks=()
+l1idx=()	# the disks among them that L1 passes on
 scratch=()	# image size image size ...: made anew for every attempt
 if [ -n "${DISK:-}" ]; then
 	if [ "${DISK_MODEL:-virtio}" = ahci ]; then
@@ -165,7 +168,8 @@ if [ -n "${DISK:-}" ]; then
 			# by its serial.
 			l1disks+=(-drive "file=$img,format=raw,if=none,id=l1disk$n,readonly=$ro,discard=unmap"
 				  -device "virtio-blk-pci,drive=l1disk$n,serial=pvx-l1disk$n")
-			img="\$(l1dev pvx-l1disk$n)"
+			img="@l1disk$n@"
+			l1idx+=("$n")
 		fi
 		diskargs+=(-drive "file=$img,format=raw,if=none,id=disk$n,readonly=$ro,discard=unmap")
 		if [ "${DISK_MODEL:-virtio}" = virtio ]; then
@@ -188,11 +192,12 @@ virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on"
 # L2's QEMU writes to NAME.early.log.
 # A log buffer that holds a whole boot and workload: the guest prints the
 # workload's kernel log at its end.
-console=ttyS0 l2con="-serial stdio" early=
+console=ttyS0 l2con=(-serial stdio) early=
 if [ "$platform" = kvm ] && [ "${GUEST:-pvx}" = pvx ]; then
 	console=hvc0
 	early="earlycon=uart8250,io,0x3f8,115200"
-	l2con="-serial file:$RESULTS/$name.early.log -device virtio-serial-pci -chardev stdio,id=con0 -device virtconsole,chardev=con0"
+	l2con=(-serial "file:$RESULTS/$name.early.log" -device virtio-serial-pci
+	       -chardev stdio,id=con0 -device virtconsole,chardev=con0)
 fi
 cmdline="console=$console $early log_buf_len=8M panic=-1 $APPEND"
 : > "$log"
@@ -213,30 +218,46 @@ kvm)
 	# L1's KVM counters for L2 at each "PVX-PHASE:" line the guest
 	# prints, into NAME.kvm.csv, carries out its "PVX-QMP:" requests on
 	# L2's monitor, and copies everything to ttyS1.
-	cat > "$work/l2.sh" <<-EOF
-	l1dev() {
-		for b in /sys/block/vd*; do
-			[ "\$(cat \$b/serial 2>/dev/null)" = "\$1" ] && echo /dev/\${b##*/}
+	# L2's QEMU command line, each argument quoted for bash (%q): the
+	# kernel arguments reach L2 byte for byte. Disks passed through L1
+	# are found by their serial when the script runs (@l1diskN@).
+	l2args=(qemu-system-x86_64 -enable-kvm -cpu host -smp "$SMP" -m "$MEM"
+		-display none -monitor none -no-reboot "${l2con[@]}"
+		-device pvpanic-pci -action panic=exit-failure
+		-d cpu_reset,guest_errors -D "$RESULTS/$name.l2-qemu.log"
+		-qmp unix:/run/pvx-l2.qmp,server=on,wait=off
+		-kernel "$KERNEL" -initrd "$initrd" -append "$cmdline" $virtfs
+		"${diskargs[@]}")
+	{
+		cat <<-'EOF'
+		l1dev() {
+			for b in /sys/block/vd*; do
+				[ "$(cat "$b/serial" 2>/dev/null)" = "$1" ] && echo "/dev/${b##*/}"
+			done
+		}
+		EOF
+		printf 'args=('
+		printf '%q ' "${l2args[@]}"
+		printf ')\n'
+		for i in "${l1idx[@]}"; do
+			printf 'args=("${args[@]//@l1disk%d@/$(l1dev pvx-l1disk%d)}")\n' "$i" "$i"
 		done
-	}
-	qemu-system-x86_64 -enable-kvm -cpu host -smp $SMP -m $MEM \\
-	  -display none -monitor none -no-reboot $l2con \\
-	  -device pvpanic-pci -action panic=exit-failure \\
-	  -d cpu_reset,guest_errors -D $RESULTS/$name.l2-qemu.log \\
-	  -qmp unix:/run/pvx-l2.qmp,server=on,wait=off \\
-	  -kernel $KERNEL -initrd $initrd -append '$cmdline' $virtfs \\
-	  ${diskargs[*]} 2>&1 < /dev/null |
-	  bash $PVX_ROOT/scripts/guest/kvm-sampler.sh $RESULTS/$name.kvm.csv > /dev/ttyS1
-	echo "L1: L2 QEMU exit status \${PIPESTATUS[0]}"
-	EOF
+		printf '"${args[@]}" 2>&1 < /dev/null |\n'
+		printf '\tbash %q %q > /dev/ttyS1\n' "$PVX_ROOT/scripts/guest/kvm-sampler.sh" \
+			"$RESULTS/$name.kvm.csv"
+		# shellcheck disable=SC2016
+		printf 'echo "L1: L2 QEMU exit status ${PIPESTATUS[0]}"\n'
+	} > "$work/l2.sh"
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"
 	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
 	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
-	# Test bed variants: BED_TCG (multi, single: L0's TCG threads),
-	# BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's vCPUs), BED_L1_APPEND
-	# (L1 kernel arguments, e.g. pvx.kvm_amd=npt=0).
+	# Test bed variants: BED_NPT (L1's kvm_amd npt: 0, the default, runs
+	# L2 on L1's shadow page tables: with TCG's emulated nested paging
+	# (1) L2 died in most boots, see README), BED_TCG (multi, single:
+	# L0's TCG threads), BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's
+	# vCPUs), BED_L1_APPEND (more L1 kernel arguments).
 	qemu=(qemu-system-x86_64 -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
@@ -244,7 +265,7 @@ kvm)
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=4 transparent_hugepage=never pvx.results=$RESULTS ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.kvm_amd=npt=${BED_NPT:-0} ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	;;
@@ -258,15 +279,16 @@ xen)
 	      -smp "$SMP" -m $((MEM + 1024)) -display none -monitor none
 	      -no-reboot -serial "file:$log" -kernel "$xen"
 	      -append "console=com1 com1=115200 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=$SMP"
-	      -initrd "$KERNEL console=hvc0 earlyprintk=xen panic=-1 $APPEND,$initrd"
+	      -initrd "$KERNEL console=hvc0 earlyprintk=xen log_buf_len=8M panic=-1 $APPEND,$initrd"
 	      $virtfs -qmp "unix:$qmp,server=on,wait=off" "${diskargs[@]}")
 	;;
 esac
 
 stage "boot $name: $platform, $SMP vCPUs, ${MEM} MiB, log $log" >&2
 # L1's own log proves that the nested test bed failed (not the guest):
-# L1's kernel complains, or L2's QEMU says KVM itself failed.
-L1_FAILED='Kernel panic|Oops|\bBUG:|WARNING:|general protection fault|rcu.*(stall|starved)|soft lockup|hard LOCKUP|INFO: task .* blocked|KVM internal error|kvm run failed|KVM: entry failed'
+# its kernel complains (a line with a printk time stamp, so nothing the
+# harness echoes there counts).
+L1_FAILED='^\[ *[0-9]+\.[0-9]+\] .*(Kernel panic|Oops|\bBUG:|WARNING:|general protection fault|rcu.*(stall|starved)|soft lockup|hard LOCKUP|INFO: task .* blocked)'
 
 run_once() {
 	start=$(date +%s)
@@ -357,6 +379,40 @@ run_once() {
 # Kernel complaints, wherever they are in the kernel's log.
 SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
 
+# The kernel's complaints in this attempt's logs, into $work/splats:
+# every time-stamped kernel line of the early console and the console (the
+# workload's part included, where the guest shows warnings and worse, and
+# the workload's whole kernel log the guest prints at its end), wherever
+# the line starts, not Xen's own. True when there is one.
+scan_splats() {
+	local logs=("$log")
+	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
+	cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
+		grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
+		awk '!seen[$0]++' > "$work/splats" || true
+	[ -s "$work/splats" ]
+}
+
+# "... 0xADDR ..." with ADDR as symbol+offset of the kernel under test,
+# where its System.map is beside it.
+pvx_symbolize() { # text
+	local map
+	map=$(dirname "$KERNEL")/../../../System.map
+	[ -f "$map" ] || { printf '%s\n' "$1"; return; }
+	python3 - "$map" "$1" <<-'EOF'
+	import bisect, re, sys
+	syms = sorted((int(l.split()[0], 16), l.split()[2]) for l in open(sys.argv[1]))
+	keys = [a for a, _ in syms]
+	def name(m):
+	    v = int(m.group(0), 16)
+	    i = bisect.bisect_right(keys, v) - 1
+	    if i < 0 or v - keys[i] > 0x100000:
+	        return m.group(0)
+	    return "%s %s+%#x" % (m.group(0), syms[i][1], v - keys[i])
+	print(re.sub(r"0xffffffff[0-9a-f]{8}", name, sys.argv[2], count=1))
+	EOF
+}
+
 # Why a boot that did not end cleanly ended: sets cause, and bed=1 when
 # L1's own log proves the nested test bed failed (the only case that is
 # tried again).
@@ -373,22 +429,27 @@ classify() {
 		return
 	fi
 	[ "$platform" = kvm ] || return 0
-	what=$( { grep -aE "$L1_FAILED" "$l1log"; grep -aE 'KVM internal error|kvm run failed|KVM: entry failed' "$log"; } 2>/dev/null |
-		head -n 1 | tr -d '\r' | cut -c1-160) || true
+	what=$(grep -aE "$L1_FAILED" "$l1log" 2>/dev/null | head -n 1 | tr -d '\r' | cut -c1-160) || true
 	if [ -n "$what" ]; then
 		bed=1
 		cause="the test bed failed: L1 says '$what'"
 		return
 	fi
 	st=$(sed -n 's/^L1: L2 QEMU exit status \([0-9]*\).*/\1/p' "$l1log" 2>/dev/null | tail -n 1) || true
+	# L1's trace of its KVM exits: a shutdown exit is a triple fault.
+	what=$(sed -n 's/.*kvm_exit: vcpu \([0-9]*\) reason shutdown rip \(0x[0-9a-f]*\).* intr_info \(0x[0-9a-f]*\).*/vCPU \1 at \2, intr_info \3/p' \
+		"$l1log" 2>/dev/null | tail -n 1) || true
 	case "$verdict" in
 	"QEMU exited before the guest was done")
 		if [ -z "$st" ]; then
 			cause="L1 ended before L2 did, without a word (see $l1log)"
-		elif grep -aqE 'Triple fault|triple fault' "$l2q" 2>/dev/null; then
-			cause="the guest triple-faulted (L2 QEMU exit status $st; CPU state in $l2q)"
+		elif [ "$st" != 0 ]; then
+			cause="L2's QEMU failed (exit status $st): $(grep -a -m 2 -E '^qemu-system|KVM|error' "$log" |
+				tr -d '\r' | tr '\n' ' ' | cut -c1-200)"
+		elif [ -n "$what" ]; then
+			cause="the guest triple-faulted: $(pvx_symbolize "$what" || echo "$what") (L1's KVM trace in $l1log)"
 		else
-			cause="the guest stopped without a clean end and without a panic (L2 QEMU exit status $st, a reset or shutdown; see $l2q)"
+			cause="the guest stopped without a clean end and without a panic (L2 QEMU exit status 0: a reset or shutdown; see $l2q)"
 		fi ;;
 	esac
 }
@@ -413,8 +474,9 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 	classify
 	[ "$verdict" = done ] && [ "$attempt" = 1 ] && break
 	printf 'attempt %d of %d: %s\n' "$attempt" "$max" "$cause" >> "$RESULTS/$name.attempts"
-	# Tried again only when L1 proves that the test bed failed.
-	[ -n "$bed" ] && [ "$attempt" -lt "$max" ] || break
+	# Tried again only when L1 proves that the test bed failed, and never
+	# when the guest complained first: that is the guest's failure.
+	[ -n "$bed" ] && [ "$attempt" -lt "$max" ] && ! scan_splats || break
 	for f in l1.log log l2-qemu.log early.log; do
 		[ -f "$RESULTS/$name.$f" ] && cp "$RESULTS/$name.$f" "$RESULTS/$name.attempt$attempt.$f"
 	done
@@ -437,18 +499,12 @@ cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
 [ "$verdict" = done ] || fail+=("no clean end: $cause (${elapsed}s)")
-if [ "$attempt" -gt 1 ] || [ "$verdict" != done ] && [ "$platform" = kvm ]; then
+if [ "$attempt" -gt 1 ]; then
 	while read -r l; do fail+=("    $l"); done < "$RESULTS/$name.attempts"
 fi
 grep -aq '^PVX-KMSG-LOST' "$log" &&
 	fail+=("the kernel log of the workload is incomplete (its buffer wrapped)")
-# Every kernel line of the boot: the early console, the console (the
-# workload's part included, where the guest shows warnings and worse) and
-# the workload's whole kernel log the guest prints at its end. A kernel
-# line is one with a printk time stamp, wherever it starts.
-if cat "${logs[@]}" | tr -d '\r' |
-	grep -av '^(XEN)' | grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
-	awk '!seen[$0]++' > "$work/splats"; then
+if scan_splats; then
 	fail+=("kernel reported problems ($(grep -c . "$work/splats") lines):")
 	mapfile -t lines < <(head -n 12 "$work/splats")
 	fail+=("${lines[@]/#/    }")
@@ -467,8 +523,10 @@ fi
 if [ ${#fail[@]} -gt 0 ]; then
 	printf 'pvx: %s: boot FAILED (%s)\n' "$name" "$log" >&2
 	printf '  %s\n' "${fail[@]}" >&2
+	{ echo failed; printf '%s\n' "${fail[@]}"; } > "$RESULTS/$name.verdict"
 	exit 90
 fi
+echo clean > "$RESULTS/$name.verdict"
 if [ "$attempt" -gt 1 ]; then
 	stage "boot $name: clean on attempt $attempt of $max ($(head -n 1 "$RESULTS/$name.attempts"))" >&2
 fi

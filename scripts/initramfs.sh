@@ -109,7 +109,7 @@ if [ "${1:-}" = modules ]; then
 	d=$out/modules.d
 	skel "$d"
 	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
-	add_modules "$mb/$mkv" "$d" pvblk_virtio pvblk_kunit pvx_detect_kunit
+	add_modules "$mb/$mkv" "$d" pvblk_virtio pvblk_kunit pvx_detect_kunit pvclock_kunit
 	mkcpio "$d" "$out/modules.cpio.gz"
 	rm -rf "$d"
 	stage "initramfs: $out/modules.cpio.gz"

@@ -17,11 +17,13 @@ loads, and a guest script its own: the log is cut at every top-level
 own. Exit status 1 when there is no KTAP.
 """
 import json
+import os
 import re
 import subprocess
 import sys
 
 TOP = re.compile(r"^(\[[^\]]*\] )?(KTAP version \d+|TAP version \d+)$")
+STAMP = re.compile(r"^\[ *\d+\.\d+\] ")
 
 
 def walk(group, prefix):
@@ -32,35 +34,49 @@ def walk(group, prefix):
 
 
 def documents(text):
-    docs, cur = [], None
+    """The KTAP documents: from a top-level version line to the next; a
+    document the kernel prints (time-stamped) ends at the first line
+    without a time stamp (user space output after it is not its)."""
+    docs, cur, kernel = [], None, False
     for line in text.splitlines():
         if TOP.match(line):
             cur = []
             docs.append(cur)
+            kernel = bool(STAMP.match(line))
+        elif cur is not None and kernel and not STAMP.match(line):
+            cur = None
         if cur is not None:
             cur.append(line)
     return ["\n".join(d) + "\n" for d in docs]
 
 
 def parse(tree, doc, out):
+    """kunit.py parse on one document; None when it gives no result."""
+    if os.path.exists(out):
+        os.unlink(out)
     subprocess.run(
         [sys.executable, tree + "/tools/testing/kunit/kunit.py", "parse",
          "--json=" + out],
         input=doc, text=True, capture_output=True, check=False)
-    with open(out) as f:
-        return json.load(f)
+    try:
+        with open(out) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def main():
-    tree, log, out = sys.argv[1:4]
+    tree, log = sys.argv[1:3]
+    # kunit.py runs in the kernel tree: an absolute path for its JSON.
+    out = os.path.abspath(sys.argv[3])
     with open(log, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r", "")
     groups, cases = [], []
-    for doc in documents(text):
+    for n, doc in enumerate(documents(text), 1):
         kind = "kunit" if doc.startswith("[") else "guest"
-        try:
-            top = parse(tree, doc, out)
-        except (OSError, ValueError):
+        top = parse(tree, doc, out)
+        if top is None:
+            cases.append(("ERROR", kind, "<document %d unparsable>" % n))
             continue
         groups.append(top)
         cases.extend((st, kind, name) for st, name in walk(top, ""))

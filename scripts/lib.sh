@@ -97,3 +97,16 @@ pvx_timer_tests() {
 	touch "$out/.static"
 	printf '%s\n' "$out"
 }
+
+# This machine's TSC rate in kHz. Under QEMU's TCG the guests' TSC runs at
+# it (L1's, and L2's on kvm), but a guest cannot calibrate it against the
+# emulated PIT or HPET: a guest without pvclock is given it
+# (tsc_early_khz=).
+pvx_bed_tsc_khz() {
+	local mhz
+	mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\.[0-9]*\) MHz.*/\1/p' | tail -n 1)
+	[ -n "$mhz" ] || mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9]*\.[0-9]*\) MHz.*/\1/p' | tail -n 1)
+	[ -n "$mhz" ] || mhz=$(sed -n 's/^cpu MHz[[:space:]]*: \([0-9]*\.[0-9]*\)$/\1/p' /proc/cpuinfo | head -n 1)
+	[ -n "$mhz" ] || die "cannot tell this machine's TSC rate"
+	awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 + 0.5 }'
+}

@@ -4,8 +4,9 @@
 
 # The kernel's KTAP helpers, for the in-guest suites.
 KTAP_HELPERS=$tree/tools/testing/selftests/kselftest/ktap_helpers.sh
-# KUnit cases of every boot, one "BOOT PLATFORM STATUS CASE" a line: each
-# case is reported once, at the end, with the platforms it ran on.
+# KUnit cases of every boot, one "BOOT PLATFORM STATUS CASE" a line
+# (tab-separated): each case is reported once, at the end, with the
+# platforms it ran on.
 KUNIT_ALL=$RESULTS/kunit-all.txt
 
 # Past the deadline nothing new starts: NAME is reported as not run.
@@ -24,14 +25,18 @@ attempts_note() { # name
 	printf '%s' "$(tail -n 1 "$f" | cut -d: -f1); $(head -n $((n - 1)) "$f" | tr '\n' ';' | sed 's/;$//')"
 }
 
-# The boot's own verdict (boot.sh exit status RC: 90 is a failed boot,
-# anything else the workload's status), with its cause and its attempts.
+# The boot's own verdict, which boot.sh writes last (NAME.verdict), with
+# its cause and its attempts; boot.sh ending without one (RC its exit
+# status) is a failure of the harness.
 boot_result() { # name label rc
-	if [ "$3" = 90 ]; then
-		result fail "$1: $2" "$(sed -n '/boot FAILED/,$p' "$RESULTS/$1.out" |
-			sed 1d | tr -s ' \n' '  ' | cut -c1-700)"
-	else
+	local v=$RESULTS/$1.verdict
+	if [ "$(head -n 1 "$v" 2>/dev/null)" = clean ]; then
 		result ok "$1: $2" "$(attempts_note "$1")"
+	elif [ -f "$v" ]; then
+		result fail "$1: $2" "$(sed 1d "$v" | tr -s ' \n' '  ' | cut -c1-700)"
+	else
+		result fail "$1: $2" "boot.sh ended without a verdict (exit $3): $(tail -n 2 \
+			"$RESULTS/$1.out" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
 	fi
 }
 
@@ -50,7 +55,7 @@ ktap_results() { # name platform [suite...]
 	rm -f "$all"
 	while read -r st kind case; do
 		if [ "$kind" = kunit ]; then
-			echo "$name $platform $st $case" >> "$KUNIT_ALL"
+			printf '%s\t%s\t%s\t%s\n' "$name" "$platform" "$st" "$case" >> "$KUNIT_ALL"
 			continue
 		fi
 		guest_tests=$((guest_tests + 1))
@@ -64,16 +69,17 @@ ktap_results() { # name platform [suite...]
 	[ "$missing" = 0 ] ||
 		result fail "$name: every planned in-guest test reported" "$missing never did"
 	for suite in "$@"; do
-		grep -q "^$name [^ ]* [A-Z]* $suite\." "$KUNIT_ALL" 2>/dev/null ||
+		grep -qP "^\Q$name\E\t[^\t]*\t[A-Z]*\t\Q$suite\E\." "$KUNIT_ALL" 2>/dev/null ||
 			result fail "$name: KUnit suite $suite ran" "no KTAP for it in the log"
 	done
 }
 
-# Each KUnit case once: ok when it passed on every boot that ran it, with
-# the platforms; failed with the boots where it did not pass.
+# Each KUnit case once: ok when it passed every time it ran (a kexec boot
+# runs it twice), with the platforms; failed with the boots where it did
+# not pass (skipped counts as not passed).
 kunit_report() {
 	[ -s "$KUNIT_ALL" ] || { result fail "kunit: KUnit ran on some boot" "no KTAP found"; return; }
-	awk '{
+	awk -F '\t' '{
 		c = $4
 		if (!(c in seen)) { seen[c] = 1; order[++n] = c }
 		if (index("," plat[c] ",", "," $2 ",") == 0)
@@ -83,12 +89,12 @@ kunit_report() {
 	} END {
 		for (i = 1; i <= n; i++) {
 			c = order[i]
-			printf "%s %s %s %d %s\n", (c in bad) ? "fail" : "ok", c, plat[c], boots[c], bad[c]
+			printf "%s\t%s\t%s\t%d\t%s\n", (c in bad) ? "fail" : "ok", c, plat[c], boots[c], bad[c]
 		}
 	}' "$KUNIT_ALL" > "$RESULTS/kunit-report.txt"
-	while read -r st case plat nboots bad; do
+	while IFS=$'\t' read -r st case plat nboots bad; do
 		if [ "$st" = ok ]; then
-			result ok "kunit $case" "$plat, $nboots boots"
+			result ok "kunit $case" "$plat, $nboots runs"
 		else
 			result fail "kunit $case" "not passed on: $bad"
 		fi
