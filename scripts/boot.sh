@@ -84,7 +84,7 @@ if [ -n "${DISK:-}" ]; then
 		die "DISK_QUEUES=$DISK_QUEUES: want 1-16 virtio queues per disk"
 	IFS=, read -r -a disks <<< "$DISK"
 	for d in "${disks[@]}"; do
-		d=${d%:ro}; d=${d%:l1}; d=${d%:ro}
+		while [[ "$d" =~ :(ro|l1)$ ]]; do d=${d%:*}; done
 		[[ "$d" =~ ^[0-9]+[KMGT]?$ ]] || [ -f "$d" ] ||
 			die "DISK: '$d' is neither a size (64M, 1G) nor an existing image"
 	done
@@ -146,9 +146,13 @@ if [ -n "${DISK:-}" ]; then
 	for d in "${disks[@]}"; do
 		ro=off
 		viaL1=
-		case "$d" in *:ro) ro=on; d=${d%:ro} ;; esac
-		case "$d" in *:l1) viaL1=1; d=${d%:l1} ;; esac
-		case "$d" in *:ro) ro=on; d=${d%:ro} ;; esac
+		while :; do
+			case "$d" in
+			*:ro) ro=on; d=${d%:ro} ;;
+			*:l1) viaL1=1; d=${d%:l1} ;;
+			*) break ;;
+			esac
+		done
 		if [[ "$d" =~ ^[0-9]+[KMGT]?$ ]]; then
 			img=$RESULTS/$name-disk$n.img
 			scratch+=("$img" "$d")
@@ -331,7 +335,13 @@ run_once() {
 				log_size=$size
 				quiet_since=$now
 			elif [ $((now - quiet_since)) -ge "${KVM_QUIET:-300}" ]; then
-				verdict="the guest hung: no output for ${KVM_QUIET:-300}s"
+				# L1 beats every 20 s on its console.
+				beat=$(( now - $(stat -c %Y "$RESULTS/$name.l1.log" 2>/dev/null || echo 0) ))
+				if [ "$beat" -gt 90 ]; then
+					verdict="L1 stalled: no heartbeat for ${beat}s"
+				else
+					verdict="the guest hung: no output for ${KVM_QUIET:-300}s, L1 alive"
+				fi
 				break
 			fi
 		fi
@@ -430,6 +440,7 @@ classify() {
 	fi
 	[ "$platform" = kvm ] || return 0
 	what=$(grep -aE "$L1_FAILED" "$l1log" 2>/dev/null | head -n 1 | tr -d '\r' | cut -c1-160) || true
+	case "$verdict" in "L1 stalled"*) what=${what:-$verdict} ;; esac
 	if [ -n "$what" ]; then
 		bed=1
 		cause="the test bed failed: L1 says '$what'"

@@ -86,6 +86,23 @@ if part static patches; then
 	check "patches: checkpatch.pl --strict clean" \
 		bash "$PVX_ROOT/scripts/patches.sh" checkpatch
 fi
+if part static; then
+	# The KTAP reader on a made-up log: a kernel document, and a guest
+	# document with a pass, a failure and a planned test that never
+	# reported, whose failure and absence must both come out.
+	printf '%s\n' '[    1.000000] KTAP version 1' '[    1.000001] 1..1' \
+		'[    1.000002]     KTAP version 1' '[    1.000003]     # Subtest: s' \
+		'[    1.000004]     1..1' '[    1.000005]     ok 1 c' '[    1.000006] ok 1 s' \
+		'PVX-CMD-BEGIN' 'TAP version 13' '1..3' 'ok 1 a' '# why' 'not ok 2 b' \
+		'PVX-CMD-END: rc=1' > "$RESULTS/ktap-selftest.log"
+	got=$(python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$RESULTS/ktap-selftest.log" \
+		"$RESULTS/ktap-selftest.json" 2>&1 | tr '\n' '|')
+	if [ "$got" = 'PASS kunit s.c|PASS guest a|FAIL guest b|ERROR guest <missing>|' ]; then
+		result ok "harness: the KTAP reader reports a failed and a never reported test"
+	else
+		result fail "harness: the KTAP reader reports a failed and a never reported test" "got '$got'"
+	fi
+fi
 [ "$only" = static ] && finish
 
 # The test kernel, from patches/ as they stand: what users apply.

@@ -29,38 +29,9 @@ st=${1:-} bench=${2:-} secs=${3:-3} host=${4:-}
 cs=/sys/devices/system/clocksource/clocksource0
 td=/tmp/suspend
 
-if [ -z "${KTAP_HELPERS:-}" ] || [ ! -f "$KTAP_HELPERS" ]; then
-	echo "Bail out! KTAP_HELPERS='${KTAP_HELPERS:-}': no ktap_helpers.sh"
-	exit 1
-fi
-# shellcheck source=/dev/null
-. "$KTAP_HELPERS"
-
-# What the script run from tmpfs after the resume needs too: defined
-# once, written into it.
-common=$(cat <<'EOF'
-# ktap_helpers.sh expands the texts it prints unquoted: no pathname
-# expansion.
-set -f
-
-nok() { # WHY...: the reason the test fails, on a "# " line; fails
-	ktap_print_msg "$@"
-	return 1
-}
-
-run() { # DESCRIPTION FUNCTION [ARGUMENT...]: one result for FUNCTION
-	_desc=$1
-	shift
-	"$@"
-	case $? in
-	0) ktap_test_pass "$_desc" ;;
-	"$KSFT_SKIP") ktap_test_skip "$_desc" ;;
-	*) ktap_test_fail "$_desc" ;;
-	esac
-}
-EOF
-)
-eval "$common"
+ktap_lib=$(dirname "$0")/ktap-lib.sh
+# shellcheck source=scripts/guest/ktap-lib.sh
+. "$ktap_lib"
 
 t_clocksource() {
 	cur=$(cat $cs/current_clocksource)
@@ -137,7 +108,6 @@ tools_err=
 copy_tools() {
 	mkdir -p $td/bin &&
 		cp "$bench" "$st/inconsistency-check" /bin/busybox $td/ &&
-		cp "$KTAP_HELPERS" $td/ktap_helpers.sh &&
 		$td/busybox --install -s $td/bin || return
 	# TZ: inconsistency-check calls ctime(), which would read
 	# /etc/localtime; a POSIX zone, looked up in tmpfs first, needs no
@@ -203,12 +173,6 @@ suite() { # count|run count|defer
 	$2 "clock: suspend ($state) and resume, pm_test $level: pvclock on CPU 1, monotonic across CPUs" \
 		t_resumed
 }
-count() { plan=$((plan + 1)); }
-deferred=
-defer() { # DESCRIPTION FUNCTION
-	deferred="$deferred$2 $1
-"
-}
 
 # Run the deferred tests from tmpfs: the suspend, then each test. Where
 # that cannot be, they fail here.
@@ -218,29 +182,16 @@ run_deferred() {
 		why="no pm_test or no $state state: $(cat /sys/power/state)"
 	fi
 	if [ -n "$why" ]; then
-		while read -r f desc <&3; do
-			[ -n "$f" ] || continue
-			ktap_print_msg "$why"
-			ktap_test_fail "$desc"
-		done 3<<-EOF
-		$deferred
-		EOF
+		ktap_fail_deferred "$why"
 		return
 	fi
 	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
-	printf '%s' "$deferred" > $td/deferred
 	# A new shell: the results go on from where this one is.
 	{
 		cat <<-EOF
 		td=$td state=$state level=$level
-		. $td/ktap_helpers.sh
-		KTAP_TESTNO=$KTAP_TESTNO
-		KTAP_CNT_PASS=$KTAP_CNT_PASS
-		KTAP_CNT_FAIL=$KTAP_CNT_FAIL
-		KTAP_CNT_SKIP=$KTAP_CNT_SKIP
-		KSFT_NUM_TESTS=$KSFT_NUM_TESTS
 		EOF
-		printf '%s\n' "$common"
+		ktap_carry $td
 		cat <<-'EOF'
 		export PATH=$td/bin
 		read -r t0 idle < /proc/uptime
@@ -258,9 +209,7 @@ run_deferred() {
 			sh $td/after.sh
 		}
 
-		while read -r f desc <&3; do
-			[ -n "$f" ] && run "$desc" "$f"
-		done 3< $td/deferred
+		ktap_run_deferred $td
 		ktap_finished
 		EOF
 	} > $td/suspend.sh
@@ -273,7 +222,6 @@ case ${CLOCK_STABLE:-} in
 0) calls=20000 ;;
 *) ktap_exit_fail_msg "CLOCK_STABLE='${CLOCK_STABLE:-}': 1 (a stable clock) or 0 (not stable)" ;;
 esac
-plan=0
 suite count count
 ktap_set_plan "$plan"
 copy_tools || tools_err="cannot copy the tools to tmpfs ($td)"

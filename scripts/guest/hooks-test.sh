@@ -31,31 +31,9 @@ mode=${1:-} stress=${2:-} secs=${3:-20} off=${4:-}
 H=/sys/kernel/pvx/hooks
 HOOKS="eoi ipi tlb exit_mmap yield preempt steal clock halt"
 
-if [ -z "${KTAP_HELPERS:-}" ] || [ ! -f "$KTAP_HELPERS" ]; then
-	echo "Bail out! KTAP_HELPERS='${KTAP_HELPERS:-}': no ktap_helpers.sh"
-	exit 1
-fi
-# shellcheck source=/dev/null
-. "$KTAP_HELPERS"
-# ktap_helpers.sh expands the texts it prints unquoted: no pathname
-# expansion.
-set -f
-
-nok() { # WHY...: the reason the test fails, on a "# " line; fails
-	ktap_print_msg "$@"
-	return 1
-}
-
-run() { # DESCRIPTION FUNCTION [ARGUMENT...]: one result for FUNCTION
-	_desc=$1
-	shift
-	"$@"
-	case $? in
-	0) ktap_test_pass "$_desc" ;;
-	"$KSFT_SKIP") ktap_test_skip "$_desc" ;;
-	*) ktap_test_fail "$_desc" ;;
-	esac
-}
+ktap_lib=$(dirname "$0")/ktap-lib.sh
+# shellcheck source=scripts/guest/ktap-lib.sh
+. "$ktap_lib"
 
 has() { case ",$1," in *",$2,"*) return 0;; esac; return 1; }
 
@@ -228,10 +206,7 @@ suite() { # count|run
 		$1 "$(counters_desc "$h")" t_counters "$h"
 	done
 }
-count() { plan=$((plan + 1)); }
-
 ktap_print_header
-plan=0
 suite count
 ktap_set_plan "$plan"
 expect_pv || ktap_exit_fail_msg "unknown mode '$mode':" \

@@ -31,38 +31,9 @@ DISCARD_DISK=/dev/vdc
 DISCARD_DATA=/tmp/pvblk-discard.data
 td=/tmp/suspend
 
-if [ -z "${KTAP_HELPERS:-}" ] || [ ! -f "$KTAP_HELPERS" ]; then
-	echo "Bail out! KTAP_HELPERS='${KTAP_HELPERS:-}': no ktap_helpers.sh"
-	exit 1
-fi
-# shellcheck source=/dev/null
-. "$KTAP_HELPERS"
-
-# What the script run from tmpfs after the resume needs too: defined
-# once, written into it.
-common=$(cat <<'EOF'
-# ktap_helpers.sh expands the texts it prints unquoted: no pathname
-# expansion.
-set -f
-
-nok() { # WHY...: the reason the test fails, on a "# " line; fails
-	ktap_print_msg "$@"
-	return 1
-}
-
-run() { # DESCRIPTION FUNCTION [ARGUMENT...]: one result for FUNCTION
-	_desc=$1
-	shift
-	"$@"
-	case $? in
-	0) ktap_test_pass "$_desc" ;;
-	"$KSFT_SKIP") ktap_test_skip "$_desc" ;;
-	*) ktap_test_fail "$_desc" ;;
-	esac
-}
-EOF
-)
-eval "$common"
+ktap_lib=$(dirname "$0")/ktap-lib.sh
+# shellcheck source=scripts/guest/ktap-lib.sh
+. "$ktap_lib"
 
 t_drivers() {
 	for d in vda vdb vdc vdd; do
@@ -341,12 +312,6 @@ suite_poll() { # count|run count|defer
 	$1 "polled requests complete without interrupts" t_poll_irqs
 }
 
-count() { plan=$((plan + 1)); }
-deferred=
-defer() { # DESCRIPTION FUNCTION
-	deferred="$deferred$2 $1
-"
-}
 
 # Suspend and resume with writers on vdb: pvblk's freeze waits for what
 # the device holds and quiesces the queues across the device reset,
@@ -360,36 +325,22 @@ run_deferred() {
 	if [ ! -w /sys/power/pm_test ] || ! grep -qw mem /sys/power/state; then
 		why="no pm_test or no mem state: $(cat /sys/power/state)"
 	elif ! { mkdir -p $td/bin && cp "$BLK_SUSPEND" /bin/busybox $td/ &&
-		cp "$KTAP_HELPERS" $td/ktap_helpers.sh &&
 		$td/busybox --install -s $td/bin; }; then
 		why="cannot copy the tools to tmpfs ($td)"
 	fi
 	if [ -n "$why" ]; then
-		while read -r f desc <&3; do
-			[ -n "$f" ] || continue
-			ktap_print_msg "$why"
-			ktap_test_fail "$desc"
-		done 3<<-EOF
-		$deferred
-		EOF
+		ktap_fail_deferred "$why"
 		return
 	fi
 	grep -qw deep /sys/power/mem_sleep 2>/dev/null && echo deep > /sys/power/mem_sleep
 	pci=$(basename "$(readlink -f /sys/block/vdb/device/..)")
 	echo 1 > /sys/power/pm_print_times
-	printf '%s' "$deferred" > $td/deferred
 	# A new shell: the results go on from where this one is.
 	{
 		cat <<-EOF
 		td=$td pci=$pci
-		. $td/ktap_helpers.sh
-		KTAP_TESTNO=$KTAP_TESTNO
-		KTAP_CNT_PASS=$KTAP_CNT_PASS
-		KTAP_CNT_FAIL=$KTAP_CNT_FAIL
-		KTAP_CNT_SKIP=$KTAP_CNT_SKIP
-		KSFT_NUM_TESTS=$KSFT_NUM_TESTS
 		EOF
-		printf '%s\n' "$common"
+		ktap_carry $td
 		cat <<-'EOF'
 		export PATH=$td/bin
 		$td/blk-suspend /dev/vdb 24 16 > $td/blk-suspend.out 2>&1
@@ -417,9 +368,7 @@ run_deferred() {
 				nok "$pci: $(echo "$log" | grep -c .) callbacks logged"
 		}
 
-		while read -r f desc <&3; do
-			[ -n "$f" ] && run "$desc" "$f" "$desc"
-		done 3< $td/deferred
+		ktap_run_deferred $td
 		ktap_finished
 		EOF
 	} > $td/run.sh
@@ -432,7 +381,6 @@ case $mode:$qmp in
 all: | all:qmp | verify: | poll:) ;;
 *) ktap_exit_fail_msg "usage: pvblk-test.sh all [qmp] | verify | poll" ;;
 esac
-plan=0
 "suite_$mode" count count
 ktap_set_plan "$plan"
 "suite_$mode" run defer
