@@ -510,9 +510,6 @@ cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
 [ "$verdict" = done ] || fail+=("no clean end: $cause (${elapsed}s)")
-if [ "$attempt" -gt 1 ]; then
-	while read -r l; do fail+=("    $l"); done < "$RESULTS/$name.attempts"
-fi
 grep -aq '^PVX-KMSG-LOST' "$log" &&
 	fail+=("the kernel log of the workload is incomplete (its buffer wrapped)")
 if scan_splats; then
@@ -532,6 +529,10 @@ if [ -n "${CMD:-}${SCRIPT:-}" ]; then
 fi
 
 if [ ${#fail[@]} -gt 0 ]; then
+	# A failure after retries: every attempt and its cause.
+	if [ "$attempt" -gt 1 ]; then
+		while read -r l; do fail+=("    $l"); done < "$RESULTS/$name.attempts"
+	fi
 	printf 'pvx: %s: boot FAILED (%s)\n' "$name" "$log" >&2
 	printf '  %s\n' "${fail[@]}" >&2
 	{ echo failed; printf '%s\n' "${fail[@]}"; } > "$RESULTS/$name.verdict"
