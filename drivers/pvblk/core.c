@@ -753,18 +753,28 @@ void pvblk_free(struct pvblk_dev *pd)
 }
 EXPORT_SYMBOL_GPL(pvblk_free);
 
-/* Suspend: no request may be with the device while it is reset. */
+/*
+ * Suspend: no request may be with the device while it is reset. Wait for
+ * those it holds (freeze), then keep new ones waiting in the quiesced
+ * queue across the suspend rather than in a frozen one: the freeze is a
+ * lock to lockdep, which the PM worker must not return holding (as
+ * virtio_blk does since "virtio-blk: don't keep queue frozen during
+ * system suspend").
+ */
 void pvblk_freeze(struct pvblk_dev *pd)
 {
-	blk_mq_freeze_queue(pd->disk->queue);
-	blk_mq_quiesce_queue(pd->disk->queue);
+	struct request_queue *q = pd->disk->queue;
+
+	blk_mq_freeze_queue(q);
+	blk_mq_quiesce_queue_nowait(q);
+	blk_mq_unfreeze_queue(q);
 }
 EXPORT_SYMBOL_GPL(pvblk_freeze);
 
+/* Resume: the device is back, the requests kept waiting go to it. */
 void pvblk_unfreeze(struct pvblk_dev *pd)
 {
 	blk_mq_unquiesce_queue(pd->disk->queue);
-	blk_mq_unfreeze_queue(pd->disk->queue);
 }
 EXPORT_SYMBOL_GPL(pvblk_unfreeze);
 
