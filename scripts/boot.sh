@@ -261,7 +261,11 @@ kvm)
 	# L2 on L1's shadow page tables: with TCG's emulated nested paging
 	# (1) L2 died in most boots, see README), BED_TCG (multi, single:
 	# L0's TCG threads), BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's
-	# vCPUs), BED_L1_APPEND (more L1 kernel arguments).
+	# vCPUs), BED_L1_APPEND (more L1 kernel arguments). L1's RCU stall
+	# timeout is 60 s, not 21: under nested fio its vCPUs, emulated on
+	# this machine's 2 cores, fell behind that long now and then (an L1
+	# stall ends the attempt as a bed failure; the guest's own kernel
+	# keeps the default).
 	qemu=(qemu-system-x86_64 -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
@@ -269,7 +273,7 @@ kvm)
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.kvm_amd=npt=${BED_NPT:-0} ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	;;

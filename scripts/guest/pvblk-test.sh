@@ -278,7 +278,7 @@ suite_all() { # count|run count|defer
 	$1 "cache_type switches write back and write through" t_cache
 	$1 "fio randwrite verify=crc32c, 4 jobs" t_fio_write
 	$1 "I/O completed on more than one queue" t_fio_queues
-	$1 "flush: a write and fsync on the disk send it a flush" t_flush
+	$1 "flush: a write and fsync on the write-back disk complete a flush request" t_flush
 	$1 "the core counts requests, no bad completions" t_stats
 	$1 "blkdiscard: DISCARD is accepted" t_discard
 	$1 "fallocate --punch-hole: WRITE_ZEROES with unmap is accepted" t_punch_hole
