@@ -393,16 +393,20 @@ run_once() {
 # Kernel complaints, wherever they are in the kernel's log.
 SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
 
+# This attempt's console lines, early console first, not Xen's own.
+console_lines() {
+	local logs=("$log")
+	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
+	cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)'
+}
+
 # The kernel's complaints in this attempt's logs, into $work/splats:
 # every time-stamped kernel line of the early console and the console (the
 # workload's part included, where the guest shows warnings and worse, and
 # the workload's whole kernel log the guest prints at its end), wherever
 # the line starts, not Xen's own. True when there is one.
 scan_splats() {
-	local logs=("$log")
-	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
-	cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
-		grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
+	console_lines | grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
 		awk '!seen[$0]++' > "$work/splats" || true
 	[ -s "$work/splats" ]
 }
@@ -506,9 +510,7 @@ fi
 # The kernel's console lines, early console first: not Xen's own, not the
 # workload's output.
 klog=$RESULTS/$name.kernel.log
-logs=("$log")
-[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
-cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)' |
+console_lines |
 	sed '/^PVX-CMD-BEGIN/,/^PVX-CMD-END/d' > "$klog" || true
 
 fail=()
