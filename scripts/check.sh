@@ -49,7 +49,7 @@ check() { # name command...
 }
 
 finish() {
-	[ "$only" = static ] || [ "$only" = cli ] || kunit_report
+	case "$only" in static | cli | harness) ;; *) kunit_report ;; esac
 	stage "check: results in $RESULTS"
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
