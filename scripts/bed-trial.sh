@@ -14,6 +14,9 @@
 #   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
 #   l1-1cpu      L1 with one vCPU (L2 keeps SMP)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
+#   qemu10       L0 is QEMU 10.0 from bookworm-backports (unpacked under
+#                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
+#   qemu10-npt1  both
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU).
@@ -38,6 +41,8 @@ variant_env() { # variant
 	npt1) echo "BED_NPT=1" ;;
 	l1-1cpu) echo "BED_L1_SMP=1" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
+	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
+	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
 	*) die "unknown variant '$1'" ;;
 	esac
 }

@@ -265,8 +265,9 @@ kvm)
 	# timeout is 60 s, not 21: under nested fio its vCPUs, emulated on
 	# this machine's 2 cores, fell behind that long now and then (an L1
 	# stall ends the attempt as a bed failure; the guest's own kernel
-	# keeps the default).
-	qemu=(qemu-system-x86_64 -accel "tcg,thread=${BED_TCG:-multi}"
+	# keeps the default). BED_QEMU: L0's QEMU (another build than
+	# Debian's qemu-system-x86_64, see bed-trial.sh).
+	qemu=("${BED_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot

@@ -141,6 +141,21 @@ build_verdict() { # variant label
 if part patches; then
 	check "patches: pvx sources clean with W=1 and sparse (C=1)" \
 		bash "$PVX_ROOT/scripts/build.sh" lint
+	# Bisectable: every prefix of the series compiles (verdict kept by
+	# a hash of the series, the config and the script, as above).
+	h=$( { cat "$PVX_ROOT"/patches/*.patch "$PVX_CACHE/build/test/.config" \
+		"$PVX_ROOT/scripts/patches.sh"; } | md5sum | cut -c1-16)
+	label="patches: every prefix of the series builds its pvx directories (W=1)"
+	if [ -f "$PVX_CACHE/verdicts/prefixes.$h" ]; then
+		result ok "$label" "verdict cached for these inputs ($(date -r "$PVX_CACHE/verdicts/prefixes.$h" '+%F %T'))"
+	elif bash "$PVX_ROOT/scripts/patches.sh" prefixes >> "$RESULTS/check.log" 2>&1; then
+		mkdir -p "$PVX_CACHE/verdicts"
+		rm -f "$PVX_CACHE/verdicts/prefixes".*
+		touch "$PVX_CACHE/verdicts/prefixes.$h"
+		result ok "$label"
+	else
+		result fail "$label" "$(grep 'pvx: error' "$RESULTS/check.log" | tail -n 1)"
+	fi
 	build_verdict nopvx "patches: kernel builds with CONFIG_PVX=n"
 	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ] &&

@@ -110,3 +110,41 @@ pvx_bed_tsc_khz() {
 	[ -n "$mhz" ] || die "cannot tell this machine's TSC rate"
 	awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 + 0.5 }'
 }
+
+# QEMU from bookworm-backports (a bed variant of bed-trial.sh), unpacked
+# under PVX_CACHE on first use, never installed over Debian's QEMU: apt
+# fetches the packages with a sources list of its own. Prints a wrapper
+# that runs it with its own firmware and data.
+pvx_qemu_bpo() {
+	local d=$PVX_CACHE/qemu-bpo apt deb
+	if [ ! -x "$d/qemu-system-x86_64" ]; then
+		rm -rf "$d"
+		mkdir -p "$d/apt/lists/partial" "$d/apt/cache/archives/partial" "$d/root"
+		printf '%s\n' "deb http://deb.debian.org/debian bookworm main" \
+			"deb http://deb.debian.org/debian bookworm-backports main" \
+			> "$d/apt/sources.list"
+		apt=(apt-get -q -o "Dir::Etc::sourcelist=$d/apt/sources.list"
+		     -o Dir::Etc::sourceparts=/dev/null
+		     -o "Dir::State::Lists=$d/apt/lists" -o "Dir::Cache=$d/apt/cache"
+		     -o APT::Sandbox::User=root)
+		"${apt[@]}" update >&2 &&
+			(cd "$d/apt" && "${apt[@]}" download \
+				qemu-system-x86/bookworm-backports \
+				qemu-system-data/bookworm-backports \
+				qemu-system-common/bookworm-backports >&2) ||
+			die "could not fetch QEMU from bookworm-backports"
+		for deb in "$d"/apt/*.deb; do
+			dpkg-deb -x "$deb" "$d/root"
+		done
+		rm -rf "$d/apt"
+		cat > "$d/qemu-system-x86_64" <<'WRAP'
+#!/bin/sh
+d=$(dirname "$0")/root
+exec "$d/usr/bin/qemu-system-x86_64" -L "$d/usr/share/qemu" \
+	-L /usr/share/seabios -L /usr/share/qemu "$@"
+WRAP
+		chmod +x "$d/qemu-system-x86_64"
+	fi
+	"$d/qemu-system-x86_64" -version | head -n 1 >&2
+	printf '%s\n' "$d/qemu-system-x86_64"
+}

@@ -11,8 +11,21 @@
 #   patches.sh checkpatch  scripts/checkpatch.pl --strict on every patch
 #
 # scripts/series/NNNN-*.msg describes one patch each: a Subject: line, a
-# Files: line (repository paths; kunit/<path> lands at <path>), optional
-# Glue: diffs against the pristine tree, a blank line and the message.
+# Files: line (the repository files the patch adds, each named by exactly
+# one patch; kunit/<path> lands at <path>), optional Glue: diffs against
+# the pristine tree, an optional Hold: diff, a blank line and the
+# message.
+#
+# A file several patches grow (a Kconfig, a Makefile, a shared header)
+# is named by the patch that adds it and kept back there by its Hold:
+# diff, written against the file as it is in the sources: patch N's tree
+# is every file patches 1..N name, as in the sources, plus the glue of
+# 1..N, with patch N's Hold: applied on top. What a hold keeps back
+# lands in the next patch, unless that patch holds it back too. The
+# last patch holds nothing back, so the series ends at the sources.
+#
+#   patches.sh prefixes    build the pvx directories at every patch of
+#                          the series (W=1): each one must compile
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -36,29 +49,65 @@ kpath() {
 	printf '%s\n' "${1#kunit/}"
 }
 
+# Every source file the series must carry.
+series_sources() {
+	(cd "$PVX_ROOT" && git ls-files -c -o --exclude-standard -- \
+		arch drivers/pvblk drivers/pvclock kunit |
+		grep -v -e '/README$' | LC_ALL=C sort)
+}
+
+# Paths a diff changes (its +++ lines), in the kernel tree.
+diff_paths() {
+	sed -n 's|^+++ b/||p' "$1"
+}
+
+# Repository path of kernel path $1.
+rpath() {
+	if [ -e "$PVX_ROOT/kunit/$1" ]; then
+		printf 'kunit/%s\n' "$1"
+	else
+		printf '%s\n' "$1"
+	fi
+}
+
+# Stage the sources' version of repository file $1 in index $2.
+stage_file() {
+	GIT_INDEX_FILE=$2 git -C "$src" update-index --add --cacheinfo \
+		"100644,$(git -C "$src" hash-object -w "$PVX_ROOT/$1"),$(kpath "$1")"
+}
+
 # Build one commit per message file on top of pvx-base, without touching
 # any work tree; print the last commit.
 make_commits() {
-	local idx parent msg f file glue tree
+	local idx parent msg f glue hold tree named missing last p
 	idx=$(mktemp)
+	named=$(mktemp)
 	parent=$base
 	GIT_INDEX_FILE=$idx git -C "$src" read-tree "$base"
 	for msg in "$SERIES_DIR"/[0-9]*.msg; do
+		last=$msg
 		for f in $(msg_header "$msg" Files); do
-			[ -e "$PVX_ROOT/$f" ] || die "$msg: no such path $f"
-			while IFS= read -r file; do
-				GIT_INDEX_FILE=$idx git -C "$src" update-index \
-					--add --cacheinfo "100644,$(git -C "$src" \
-					hash-object -w "$PVX_ROOT/$file"),$(kpath "$file")"
-			done < <(cd "$PVX_ROOT" &&
-				 git ls-files -c -o --exclude-standard -- "$f" |
-				 LC_ALL=C sort)
+			[ -f "$PVX_ROOT/$f" ] || die "$msg: no such file $f"
+			grep -qxF "$f" "$named" &&
+				die "$f is named by two patches ($(basename "$msg"))"
+			echo "$f" >> "$named"
+			stage_file "$f" "$idx"
 		done
 		for glue in $(msg_header "$msg" Glue); do
 			GIT_INDEX_FILE=$idx git -C "$src" apply --cached \
 				"$PVX_ROOT/$glue" ||
 				die "$glue does not apply to $(basename "$msg")"
 		done
+		hold=$(msg_header "$msg" Hold)
+		if [ -n "$hold" ]; then
+			for p in $(diff_paths "$PVX_ROOT/$hold"); do
+				grep -qxF "$(rpath "$p")" "$named" ||
+					die "$hold: $p is not in the series yet"
+			done
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached \
+				"$PVX_ROOT/$hold" ||
+				die "$hold does not apply to the sources: update it"
+		fi
 		tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
 		parent=$( {
 			msg_header "$msg" Subject
@@ -67,8 +116,18 @@ make_commits() {
 			echo
 			echo "Signed-off-by: $PVX_AUTHOR_NAME <$PVX_AUTHOR_EMAIL>"
 		} | kgit -C "$src" commit-tree "$tree" -p "$parent")
+		# What this patch held back is the sources' again.
+		if [ -n "$hold" ]; then
+			for p in $(diff_paths "$PVX_ROOT/$hold"); do
+				stage_file "$(rpath "$p")" "$idx"
+			done
+		fi
 	done
-	rm -f "$idx"
+	[ -z "$(msg_header "$last" Hold)" ] ||
+		die "$(basename "$last") is the last patch: it must hold nothing back"
+	missing=$(series_sources | grep -vxF -f "$named") || true
+	rm -f "$idx" "$named"
+	[ -z "$missing" ] || die "in no patch of the series: $(echo $missing)"
 	printf '%s\n' "$parent"
 }
 
@@ -118,6 +177,66 @@ scratch() {
 		git clean -q -f -d -x
 	)
 	printf '%s\n' "$wt"
+}
+
+# Every prefix of the series as git am applied it compiles: the pvx
+# directories present at that patch (W=1), and the kernel files the patch
+# changes, with the test kernel's config (symbols a prefix does not have
+# yet fall away in olddefconfig). Each source file of the pvx
+# directories must have been compiled at that step, so that a Kconfig or
+# Makefile that leaves a file out does not pass unseen.
+prefixes() {
+	local tree wt out cfg commits c n=0 dirs targets f d log missing
+	tree=$PVX_CACHE/tree
+	cfg=$PVX_CACHE/build/test/.config
+	[ -f "$cfg" ] || die "build the test kernel first (make build)"
+	commits=$(git -C "$tree" rev-list --reverse "$base..HEAD")
+	[ -n "$commits" ] || die "run 'patches.sh apply' first"
+	wt=$PVX_CACHE/prefix
+	if [ ! -e "$wt/.git" ]; then
+		rm -rf "$wt"
+		git -C "$src" worktree prune
+		git -C "$src" worktree add -q -f --detach "$wt" "$base" >&2
+	fi
+	out=$PVX_CACHE/build/prefix
+	mkdir -p "$out"
+
+	for c in $commits; do
+		n=$((n + 1))
+		log=$out/prefix-$n.log
+		git -C "$wt" checkout -q -f --detach "$c"
+		cp "$cfg" "$out/.config"
+		dirs=()
+		for d in arch/x86/paravirt drivers/pvblk drivers/pvclock; do
+			[ -d "$wt/$d" ] && dirs+=("$d/")
+		done
+		# Stale objects of an earlier step or run prove nothing.
+		rm -rf "$out/arch/x86/paravirt" "$out/drivers/pvblk" \
+			"$out/drivers/pvclock"
+		targets=("${dirs[@]}")
+		while IFS= read -r f; do
+			case "$f" in
+			arch/x86/paravirt/* | drivers/pvblk/* | drivers/pvclock/*) ;;
+			*.c) targets+=("${f%.c}.o") ;;
+			esac
+		done < <(git -C "$wt" diff --name-only "$c^" "$c")
+		if ! make -C "$wt" O="$out" -j"${JOBS:-$(nproc)}" CC="ccache gcc" \
+			HOSTCC="ccache gcc" W=1 olddefconfig "${targets[@]}" > "$log" 2>&1; then
+			grep -E 'error|Error' "$log" | head -n 20
+			die "patch $n ($(git -C "$wt" log -1 --format=%s)) does not build ($log)"
+		fi
+		if grep -E '(warning|error):' "$log" | grep -E 'paravirt/|pvblk/|pvclock/|asm/pvx'; then
+			die "patch $n: W=1 warnings in pvx sources ($log)"
+		fi
+		missing=$(cd "$wt" && for d in "${dirs[@]}"; do
+			for f in "$d"*.c; do
+				[ -e "$out/${f%.c}.o" ] || echo "$f"
+			done
+		done)
+		[ -z "$missing" ] ||
+			die "patch $n: not compiled (Kconfig or Makefile leaves them out?): $(echo $missing)"
+		stage "patches: patch $n builds: $(git -C "$wt" log -1 --format=%s)"
+	done
 }
 
 cmd=${1:-gen}
@@ -185,7 +304,10 @@ checkpatch)
 	fi
 	stage "patches: checkpatch --strict clean"
 	;;
+prefixes)
+	prefixes
+	;;
 *)
-	die "usage: patches.sh gen [DIR]|sync|apply|quilt|checkpatch"
+	die "usage: patches.sh gen [DIR]|sync|apply|quilt|checkpatch|prefixes"
 	;;
 esac
