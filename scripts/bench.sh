@@ -84,7 +84,7 @@ if [[ ",$parts," = *,blk,* ]]; then
 			kernel=
 			[ "$guest" = pvx ] && kernel=$bench_kernel
 			KERNEL=$kernel GUEST=$guest DISK=$img DISK_MODEL=$model \
-				CMD="sh $PVX_ROOT/scripts/guest/blk-bench.sh" \
+				CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh" \
 				bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
 				> "$RESULTS/$name.out" 2>&1 ||
 				stage "bench: blk: $name failed (see $RESULTS/$name.out)"
@@ -111,7 +111,7 @@ if [[ ",$parts," = *,hooks,* ]]; then
 		[ $mode = off ] && append=pvx=off
 		stage "bench: hooks: kvm, pvx $mode"
 		KERNEL=$bench_kernel APPEND=$append \
-			CMD="sh $PVX_ROOT/scripts/guest/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
+			CMD="sh $PVX_ROOT/scripts/bench/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
 			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
 			> "$RESULTS/$name.out" 2>&1 ||
 			stage "bench: hooks: $name failed (see $RESULTS/$name.out)"
@@ -133,7 +133,7 @@ if [[ ",$parts," = *,clock,* ]]; then
 		[ $guest = pvx ] && kernel=$bench_kernel
 		stage "bench: clock: kvm, $guest kernel"
 		KERNEL=$kernel GUEST=$guest \
-			CMD="sh $PVX_ROOT/scripts/guest/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}" \
+			CMD="sh $PVX_ROOT/scripts/bench/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}" \
 			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
 			> "$RESULTS/$name.out" 2>&1 ||
 			stage "bench: clock: $name failed (see $RESULTS/$name.out)"

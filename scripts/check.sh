@@ -259,7 +259,7 @@ matrix() {
 	local log=$RESULTS/$1.log rc=0 want got cmd=${CMD:-}
 	in_time "$name" || return 0
 	if [ -n "${HOOKS:-}" ]; then
-		cmd="export KTAP_HELPERS=$KTAP_HELPERS PVX_CPUID=$cpuid; sh $PVX_ROOT/scripts/guest/hooks-test.sh ${HOOKS%%:*} $stress ${HOOKS_SECS:-15}"
+		cmd="export KTAP_HELPERS=$KTAP_HELPERS PVX_CPUID=$cpuid; sh $PVX_ROOT/scripts/suites/hooks/hooks-test.sh ${HOOKS%%:*} $stress ${HOOKS_SECS:-15}"
 		[ "${HOOKS#*:}" = "$HOOKS" ] || cmd="$cmd ${HOOKS#*:}"
 	fi
 	CMD=$cmd APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
@@ -346,7 +346,7 @@ clock_suite() { # platform stable
 	# exec: after the suspend at its end the 9p root is gone, and no
 	# process may be left to page in from it (see clock-test.sh).
 	TIMEOUT=1500 guest_workload "$1" "clock-$1" "boots clean, timer selftests run" \
-		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/guest/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
+		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
 }
 
 # kexec on kvm: the running kernel takes its clock and steal-time areas

@@ -60,11 +60,14 @@ kgit() {
 		"$@"
 }
 
-# Build a guest program, scripts/guest/NAME.c, for this machine's root,
-# which the guest runs its tools from; print its path. Extra arguments go
-# to gcc (-static for a program that must run from the guest's tmpfs).
+# Build a guest program, scripts/suites/SUITE/NAME.c, for this machine's
+# root, which the guest runs its tools from; print its path. Extra
+# arguments go to gcc (-static for a program that must run from the
+# guest's tmpfs).
 pvx_guest_tool() { # name [gcc flags...]
-	local name=$1 src=$PVX_ROOT/scripts/guest/$1.c bin=$PVX_CACHE/bin/$1
+	local name=$1 src bin=$PVX_CACHE/bin/$1
+	src=$(ls "$PVX_ROOT"/scripts/suites/*/"$name.c" 2>/dev/null) ||
+		die "no guest program $name.c under scripts/suites/"
 	shift
 	mkdir -p "$PVX_CACHE/bin"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
@@ -89,9 +92,9 @@ pvx_timer_tests() {
 			die "cannot build the timer selftest $t"
 	done
 	if [ ! -x "$out/clock-bench" ] ||
-	   [ "$PVX_ROOT/scripts/guest/clock-bench.c" -nt "$out/clock-bench" ]; then
+	   [ "$PVX_ROOT/scripts/suites/clock/clock-bench.c" -nt "$out/clock-bench" ]; then
 		gcc -O2 -Wall -Wextra -Werror -static -o "$out/clock-bench" \
-			"$PVX_ROOT/scripts/guest/clock-bench.c" >&2 ||
+			"$PVX_ROOT/scripts/suites/clock/clock-bench.c" >&2 ||
 			die "cannot build clock-bench"
 	fi
 	touch "$out/.static"

@@ -7,7 +7,7 @@
 # Boots PLATFORM with four virtio-blk disks (2 queues each) made for the
 # test: vda scratch, vdb fio data, vdc discard (on kvm passed through L1
 # as a block device, so that discards reach the image), vdd read-only. Runs
-# scripts/guest/pvblk-test.sh in the guest, checks on this machine that
+# scripts/suites/pvblk/pvblk-test.sh in the guest, checks on this machine that
 # holes were punched in the discard image, then boots again on the fio
 # image and verifies its data. "qmp" adds block_resize and device_del
 # through QEMU's monitor (on kvm, L2's monitor, served inside L1).
@@ -16,7 +16,7 @@
 # "all" the 9p root is gone, and no process may be left to page in from it
 # (see pvblk-test.sh).
 pvblk_cmd() { # mode
-	printf 'export BLK_SUSPEND=%s; exec sh %s/scripts/guest/pvblk-test.sh %s\n' \
+	printf 'export BLK_SUSPEND=%s; exec sh %s/scripts/suites/pvblk/pvblk-test.sh %s\n' \
 		"$(pvx_guest_tool blk-suspend -static)" "$PVX_ROOT" "$1"
 }
 
@@ -40,7 +40,7 @@ pvblk_suite() {
 	# The fio data of the first boot, verified by a second one.
 	DISK="16M,$RESULTS/$name-disk1.img" guest_workload "$p" "$name-reboot" \
 		"boots clean on the first boot's fio disk" \
-		"sh $PVX_ROOT/scripts/guest/pvblk-test.sh verify"
+		"sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh verify"
 	rm -f "$RESULTS/$name"-disk*.img
 }
 

@@ -31,8 +31,8 @@ DISCARD_DISK=/dev/vdc
 DISCARD_DATA=/tmp/pvblk-discard.data
 td=/tmp/suspend
 
-ktap_lib=$(dirname "$0")/ktap-lib.sh
-# shellcheck source=scripts/guest/ktap-lib.sh
+ktap_lib=$(dirname "$0")/../ktap-lib.sh
+# shellcheck source=scripts/suites/ktap-lib.sh
 . "$ktap_lib"
 
 t_drivers() {

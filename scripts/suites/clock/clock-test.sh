@@ -29,8 +29,8 @@ st=${1:-} bench=${2:-} secs=${3:-3} host=${4:-}
 cs=/sys/devices/system/clocksource/clocksource0
 td=/tmp/suspend
 
-ktap_lib=$(dirname "$0")/ktap-lib.sh
-# shellcheck source=scripts/guest/ktap-lib.sh
+ktap_lib=$(dirname "$0")/../ktap-lib.sh
+# shellcheck source=scripts/suites/ktap-lib.sh
 . "$ktap_lib"
 
 t_clocksource() {

@@ -22,7 +22,7 @@
 #
 # Environment: KTAP_HELPERS, the kernel's
 # tools/testing/selftests/kselftest/ktap_helpers.sh; PVX_CPUID (kvm), the
-# program built from scripts/guest/cpuid.c.
+# program built from scripts/suites/hooks/cpuid.c.
 #
 # Prints KTAP with ktap_helpers.sh. The plan: for each hook its
 # implementation, then the stress run, then for each hook its counters.
@@ -31,8 +31,8 @@ mode=${1:-} stress=${2:-} secs=${3:-20} off=${4:-}
 H=/sys/kernel/pvx/hooks
 HOOKS="eoi ipi tlb exit_mmap yield preempt steal clock halt"
 
-ktap_lib=$(dirname "$0")/ktap-lib.sh
-# shellcheck source=scripts/guest/ktap-lib.sh
+ktap_lib=$(dirname "$0")/../ktap-lib.sh
+# shellcheck source=scripts/suites/ktap-lib.sh
 . "$ktap_lib"
 
 has() { case ",$1," in *",$2,"*) return 0;; esac; return 1; }
