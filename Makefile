@@ -29,9 +29,20 @@ $(error unknown PLATFORM '$(PLATFORM)': use native, kvm or xen)
 endif
 
 # The user's workload and kernel arguments reach the guest byte for byte:
-# make must not expand the $ in them.
-$(foreach v,CMD APPEND SCRIPT,$(if $(filter-out undefined,$(origin $(v))),\
-	$(eval override $(v) := $$(value $(v)))$(eval export $(v))))
+# make must not expand the $ in them ($(value) gives the text as given;
+# a := variable is not expanded again).
+ifneq ($(origin CMD),undefined)
+override CMD := $(value CMD)
+export CMD
+endif
+ifneq ($(origin APPEND),undefined)
+override APPEND := $(value APPEND)
+export APPEND
+endif
+ifneq ($(origin SCRIPT),undefined)
+override SCRIPT := $(value SCRIPT)
+export SCRIPT
+endif
 
 # One clock for every step's "[pvx Ns]" progress line.
 export PVX_T0 := $(shell date +%s)

@@ -203,7 +203,11 @@ if [ "$platform" = kvm ] && [ "${GUEST:-pvx}" = pvx ]; then
 	l2con=(-serial "file:$RESULTS/$name.early.log" -device virtio-serial-pci
 	       -chardev stdio,id=con0 -device virtconsole,chardev=con0)
 fi
-cmdline="console=$console $early log_buf_len=8M panic=-1 $APPEND"
+# The guest's init ends with "PVX-DONE <this boot's id>" (from its
+# command line): a workload that prints PVX-DONE, or cats an old log,
+# does not end the boot.
+bootid=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+cmdline="console=$console $early log_buf_len=8M panic=-1 pvx.harness_boot=$bootid $APPEND"
 : > "$log"
 case "$platform" in
 native)
@@ -272,6 +276,7 @@ kvm)
 	      -smp "${BED_L1_SMP:-$SMP}"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
+	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
 	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 ${BED_L1_APPEND:-}"
@@ -288,7 +293,7 @@ xen)
 	      -smp "$SMP" -m $((MEM + 1024)) -display none -monitor none
 	      -no-reboot -serial "file:$log" -kernel "$xen"
 	      -append "console=com1 com1=115200 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=$SMP"
-	      -initrd "$KERNEL console=hvc0 earlyprintk=xen log_buf_len=8M panic=-1 $APPEND,$initrd"
+	      -initrd "$KERNEL console=hvc0 earlyprintk=xen log_buf_len=8M panic=-1 pvx.harness_boot=$bootid $APPEND,$initrd"
 	      $virtfs -qmp "unix:$qmp,server=on,wait=off" "${diskargs[@]}")
 	;;
 esac
@@ -355,7 +360,7 @@ run_once() {
 			break
 		fi
 		if [ "$end_at" = 0 ]; then
-			if grep -aq '^PVX-DONE' "$log"; then
+			if grep -aq "^PVX-DONE $bootid" "$log"; then
 				verdict=done
 				end_at=$((now + 30))
 			elif grep -aq 'Kernel panic - not syncing' "$log"; then
@@ -372,7 +377,7 @@ run_once() {
 	done
 	if [ -z "$verdict" ]; then
 		# QEMU may power off between two looks at the log.
-		if grep -aq '^PVX-DONE' "$log"; then
+		if grep -aq "^PVX-DONE $bootid" "$log"; then
 			verdict=done
 		elif grep -aq 'Kernel panic - not syncing' "$log"; then
 			verdict="kernel panic"
@@ -391,9 +396,6 @@ run_once() {
 	fi
 }
 
-# Kernel complaints, wherever they are in the kernel's log.
-SPLATS='Kernel panic|Oops|unchecked MSR access|\bBUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
-
 # This attempt's console lines, early console first, not Xen's own.
 console_lines() {
 	local logs=("$log")
@@ -401,14 +403,12 @@ console_lines() {
 	cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)'
 }
 
-# The kernel's complaints in this attempt's logs, into $work/splats:
-# every time-stamped kernel line of the early console and the console (the
-# workload's part included, where the guest shows warnings and worse, and
-# the workload's whole kernel log the guest prints at its end), wherever
-# the line starts, not Xen's own. True when there is one.
+# The complaints in this attempt's logs (the kernel's and, on xen, Xen's:
+# see pvx_splats), into $work/splats. True when there is one.
 scan_splats() {
-	console_lines | grep -aE '\[ *[0-9]+\.[0-9]{6}\]' | grep -aE "$SPLATS" |
-		awk '!seen[$0]++' > "$work/splats" || true
+	local logs=("$log")
+	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
+	pvx_splats "${logs[@]}" > "$work/splats" || true
 	[ -s "$work/splats" ]
 }
 
@@ -461,7 +461,11 @@ classify() {
 		"$l1log" 2>/dev/null | tail -n 1) || true
 	case "$verdict" in
 	"QEMU exited before the guest was done")
-		if [ -z "$st" ]; then
+		if [ -z "$st" ] && grep -aq 'Triple fault' "$RESULTS/$name.l0-qemu.log" 2>/dev/null; then
+			# L0's QEMU saw L1 itself triple-fault: L1 died, not L2.
+			bed=1
+			cause="the test bed failed: L1 triple-faulted (L0 QEMU's log, $RESULTS/$name.l0-qemu.log)"
+		elif [ -z "$st" ]; then
 			cause="L1 ended before L2 did, without a word (see $l1log)"
 		elif [ "$st" != 0 ]; then
 			cause="L2's QEMU failed (exit status $st): $(grep -a -m 2 -E '^qemu-system|KVM|error' "$log" |
@@ -483,7 +487,8 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 	: > "$log"
 	if [ "$platform" = kvm ]; then
 		: > "$RESULTS/$name.l1.log"
-		rm -f "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.early.log"
+		rm -f "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.early.log" \
+			"$RESULTS/$name.qmp.log" "$RESULTS/$name.l0-qemu.log"
 	fi
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"
@@ -497,7 +502,7 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 	# Tried again only when L1 proves that the test bed failed, and never
 	# when the guest complained first: that is the guest's failure.
 	[ -n "$bed" ] && [ "$attempt" -lt "$max" ] && ! scan_splats || break
-	for f in l1.log log l2-qemu.log early.log; do
+	for f in l1.log log l2-qemu.log early.log l0-qemu.log; do
 		[ -f "$RESULTS/$name.$f" ] && cp "$RESULTS/$name.$f" "$RESULTS/$name.attempt$attempt.$f"
 	done
 	stage "boot $name: attempt $attempt of $max: $cause; trying again" >&2

@@ -102,6 +102,22 @@ if part static; then
 	else
 		result fail "harness: the KTAP reader reports a failed and a never reported test" "got '$got'"
 	fi
+	# The complaint scanner: a WARN only on the early console, Xen's own
+	# WARN, a BUG mid-line and a kernel BUG count; what a workload
+	# echoes, Xen's banner and a name that ends in BUG: do not.
+	printf '%s\n' '[    0.500000] WARNING: CPU: 0 PID: 0 at arch/x86/foo.c:1 bar+0x1/0x2' \
+		'early, fine' > "$RESULTS/splat-selftest.early.log"
+	printf '%s\n' 'PVX-INIT' 'WARNING: echoed by the workload' '[    2.000000] fine' \
+		'(XEN) Xen WARN at common/foo.c:12' '(XEN) Xen version 4.17' \
+		'x[    3.000000] BUG: spinlock recursion' '[    3.100000] DEBUG_BUG: fine' \
+		'[    3.200000] kernel BUG at mm/foo.c:1!' > "$RESULTS/splat-selftest.log"
+	got=$(pvx_splats "$RESULTS/splat-selftest.early.log" "$RESULTS/splat-selftest.log" |
+		cut -c1-24 | tr '\n' '|')
+	if [ "$got" = '[    0.500000] WARNING: |(XEN) Xen WARN at common|x[    3.000000] BUG: spi|[    3.200000] kernel BU|' ]; then
+		result ok "harness: the complaint scanner finds the kernel's and Xen's, early console included"
+	else
+		result fail "harness: the complaint scanner finds the kernel's and Xen's, early console included" "got '$got'"
+	fi
 fi
 [ "$only" = static ] && finish
 
@@ -251,6 +267,16 @@ if part harness; then
 	fi
 fi
 
+# A workload and a kernel argument that reach the guest only if every
+# layer passes them byte for byte: $, both kinds of quotes, backslashes,
+# several lines (make run on native; boot.sh on kvm and xen).
+tricky='x=5; echo "v=$x"; printf '"'"'%s\n'"'"' '"'"'q=$? $(id -u)'"'"' "bs=a\\b"
+echo "two lines" $$ | sed "s/ [0-9]*$/ pid/"'
+tricky="$tricky
+tr ' ' '\n' < /proc/cmdline | grep '^pvxtest='"
+tricky_append='pvxtest=$x\y'
+tricky_want=$(printf '%s\n' 'v=5' 'q=$? $(id -u)' 'bs=a\b' 'two lines pid' 'pvxtest=$x\y')
+
 # One boot of the matrix and everything asserted on it.
 #   matrix NAME PLATFORM "APPEND" backend hypervisor disabled_by
 # HOOKS=MODE[:DISABLED]: the pv-ops hook suite runs as the workload.
@@ -261,6 +287,12 @@ matrix() {
 	if [ -n "${HOOKS:-}" ]; then
 		cmd="export KTAP_HELPERS=$KTAP_HELPERS PVX_CPUID=$cpuid; sh $PVX_ROOT/scripts/suites/hooks/hooks-test.sh ${HOOKS%%:*} $stress ${HOOKS_SECS:-15}"
 		[ "${HOOKS#*:}" = "$HOOKS" ] || cmd="$cmd ${HOOKS#*:}"
+	fi
+	# BYTES=1: the tricky workload and argument ride along, first.
+	if [ -n "${BYTES:-}" ]; then
+		cmd="($tricky
+); $cmd"
+		append="$append $tricky_append"
 	fi
 	CMD=$cmd APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
 		> "$RESULTS/$name.out" 2>&1 || rc=$?
@@ -288,6 +320,15 @@ matrix() {
 	else
 		result fail "$name: ${SMP:-2} vCPUs online" "got '$got'"
 	fi
+	if [ -n "${BYTES:-}" ]; then
+		got=$(head -n 5 "$RESULTS/$name.cmd.log" 2>/dev/null)
+		if [ "$got" = "$tricky_want" ]; then
+			result ok "$name: CMD and APPEND reach the guest byte for byte"
+		else
+			result fail "$name: CMD and APPEND reach the guest byte for byte" \
+				"got: $(printf '%s' "$got" | tr '\n' '|' | cut -c1-200)"
+		fi
+	fi
 	ktap_results "$name" "$platform" $KUNIT_BUILTIN
 	[ -z "${HOOKS:-}" ] || [ "$guest_tests" -gt 0 ] ||
 		result fail "$name: the hook suite printed its KTAP" "none in $RESULTS/$name.cmd.log"
@@ -298,13 +339,16 @@ if part matrix; then
 	tsc_khz=$(pvx_bed_tsc_khz) || tsc_khz=""
 	cpuid=$(pvx_guest_tool cpuid -static)
 	# native also carries a user workload: the machine's own tools run
-	# in the guest, and output and exit status come back.
-	CMD='echo "pvx-cmd $(cat /sys/kernel/pvx/backend) $(python3 -c "print(6*7)")"; exit 7' \
+	# in the guest, and output and exit status come back. It prints the
+	# marker the guest's init ends with, then works on for longer than
+	# the harness waits for a power-off after that marker: only the
+	# init's own (with this boot's id) may end the boot.
+	CMD='echo PVX-DONE; sleep 35; echo "pvx-cmd $(cat /sys/kernel/pvx/backend) $(python3 -c "print(6*7)")"; exit 7' \
 		matrix native native "" native none none
 	if [ "$last_rc" = 7 ] && grep -qx 'pvx-cmd native 42' "$RESULTS/native.cmd.log" 2>/dev/null; then
-		result ok "native: CMD runs the machine's tools in the guest, output and exit status come back"
+		result ok "native: CMD runs the machine's tools in the guest, output and exit status come back, a workload's PVX-DONE does not end the boot"
 	else
-		result fail "native: CMD runs the machine's tools in the guest, output and exit status come back" \
+		result fail "native: CMD runs the machine's tools in the guest, output and exit status come back, a workload's PVX-DONE does not end the boot" \
 			"rc=$last_rc, output: $(head -c 200 "$RESULTS/native.cmd.log" 2>/dev/null)"
 	fi
 
@@ -330,12 +374,12 @@ if part matrix; then
 	# wakeup lost between L1 and TCG): idle=poll keeps it out of HLT.
 	# The hooks are checked without the stress run.
 	if [ -n "$tsc_khz" ]; then
-		HOOKS=native HOOKS_SECS=0 matrix kvm-pvx-off kvm \
+		BYTES=1 HOOKS=native HOOKS_SECS=0 matrix kvm-pvx-off kvm \
 			"pvx=off tsc_early_khz=$tsc_khz idle=poll" native kvm pvx=off
 	else
 		result fail "kvm-pvx-off: not run" "this machine's TSC rate is not known (dmesg, /proc/cpuinfo)"
 	fi
-	HOOKS=xen matrix xen xen "" xen-pv xen none
+	BYTES=1 HOOKS=xen matrix xen xen "" xen-pv xen none
 fi
 
 # pvclock on kvm and xen: the clocksource, the vDSO, CPU hotplug, suspend
@@ -369,8 +413,9 @@ kexec_suite() { # platform
 	cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
 	(cd "$tmp" && find pvx | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 	rm -rf "$tmp"
-	# The second kernel gets the first one's console.
-	CMD="dmesg | sed -n '/pvx-init: workload begins/,\$p'; echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(grep -o 'console=[a-zA-Z0-9]*' /proc/cmdline) log_buf_len=8M panic=-1\"" \
+	# The second kernel gets the first one's command line: its consoles,
+	# and the boot id that lets its init end the boot.
+	CMD="dmesg | sed -n '/pvx-init: workload begins/,\$p'; echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(cat /proc/cmdline)\"" \
 		bash "$PVX_ROOT/scripts/boot.sh" "$1" "$name" > "$RESULTS/$name.out" 2>&1 || rc=$?
 	boot_result "$name" "kexec into a second kernel, both boot clean, no splat" "$rc"
 	n=$(grep -ac '^PVX-INIT' "$RESULTS/$name.kernel.log")
@@ -446,18 +491,13 @@ if part cli; then
 	# The user's workload and kernel arguments reach the guest byte for
 	# byte through make: $, both kinds of quotes, backslashes, lines.
 	if in_time make-run; then
-		tricky='x=5; echo "v=$x"; printf '"'"'%s\n'"'"' '"'"'q=$? $(id -u)'"'"' "bs=a\\b"
-echo "two lines" $$ | sed "s/ [0-9]*$/ pid/"'
-		tricky="$tricky
-tr ' ' '\n' < /proc/cmdline | grep '^pvxtest='"
 		rc=0
 		# -o: the kernel built above, patches/ as committed.
 		RESULTS=$RESULTS/make-run make -s -C "$PVX_ROOT" -o deps -o patches -o build \
 			run PLATFORM=native CMD="$tricky" \
-			APPEND='pvxtest=$x\y' > "$RESULTS/make-run.out" 2>&1 || rc=$?
-		want=$(printf '%s\n' 'v=5' 'q=$? $(id -u)' 'bs=a\b' 'two lines pid' 'pvxtest=$x\y')
+			APPEND="$tricky_append" > "$RESULTS/make-run.out" 2>&1 || rc=$?
 		got=$(cat "$RESULTS/make-run/native.cmd.log" 2>/dev/null)
-		if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+		if [ "$rc" = 0 ] && [ "$got" = "$tricky_want" ]; then
 			result ok "cli: make run passes CMD and APPEND to the guest byte for byte"
 		else
 			result fail "cli: make run passes CMD and APPEND to the guest byte for byte" \

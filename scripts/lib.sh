@@ -151,3 +151,23 @@ WRAP
 	"$d/qemu-system-x86_64" -version | head -n 1 >&2
 	printf '%s\n' "$d/qemu-system-x86_64"
 }
+
+# Kernel complaints, wherever they are in the kernel's log.
+PVX_SPLATS='Kernel panic|Oops|unchecked MSR access|(^|[^A-Za-z_])BUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
+# Xen's own complaints on its console ("(XEN) " lines).
+PVX_XEN_SPLATS='Xen WARN at|Xen BUG at|Assertion .* failed|\*\*\*\* PANIC|FATAL (PAGE FAULT|TRAP)|Xen call trace|Watchdog timer detects|CPU[0-9]+ stuck'
+
+# The complaints in console logs (early console first), one per line,
+# each once: every time-stamped kernel line that matches PVX_SPLATS,
+# wherever it starts on its line (the workload's part of the console
+# included, and the workload's whole kernel log the guest prints at its
+# end), and Xen's own lines that match PVX_XEN_SPLATS. Lines without a
+# kernel time stamp (what a workload echoes) are not the kernel's. False
+# when there is none.
+pvx_splats() { # log...
+	cat "$@" | tr -d '\r' | PVX_K=$PVX_SPLATS PVX_X=$PVX_XEN_SPLATS awk '
+		/^\(XEN\)/ { if ($0 ~ ENVIRON["PVX_X"] && !seen[$0]++) print; next }
+		/\[ *[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]\]/ {
+			if ($0 ~ ENVIRON["PVX_K"] && !seen[$0]++) print
+		}' | grep -a .
+}

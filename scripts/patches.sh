@@ -52,7 +52,7 @@ kpath() {
 # Every source file the series must carry.
 series_sources() {
 	(cd "$PVX_ROOT" && git ls-files -c -o --exclude-standard -- \
-		arch drivers/pvblk drivers/pvclock kunit |
+		arch drivers/pvblk drivers/pvclock drivers/pvnet kunit |
 		grep -v -e '/README$' | LC_ALL=C sort)
 }
 
@@ -100,6 +100,8 @@ make_commits() {
 		done
 		hold=$(msg_header "$msg" Hold)
 		if [ -n "$hold" ]; then
+			grep -q '^+++ /dev/null' "$PVX_ROOT/$hold" &&
+				die "$hold deletes a file: a hold only keeps lines back"
 			for p in $(diff_paths "$PVX_ROOT/$hold"); do
 				grep -qxF "$(rpath "$p")" "$named" ||
 					die "$hold: $p is not in the series yet"
@@ -126,8 +128,14 @@ make_commits() {
 	[ -z "$(msg_header "$last" Hold)" ] ||
 		die "$(basename "$last") is the last patch: it must hold nothing back"
 	missing=$(series_sources | grep -vxF -f "$named") || true
-	rm -f "$idx" "$named"
 	[ -z "$missing" ] || die "in no patch of the series: $(echo $missing)"
+	# The series ends at the sources.
+	while IFS= read -r f; do
+		[ "$(GIT_INDEX_FILE=$idx git -C "$src" rev-parse ":$(kpath "$f")")" = \
+		  "$(git -C "$src" hash-object "$PVX_ROOT/$f")" ] ||
+			die "the last patch does not end at the sources: $f"
+	done < "$named"
+	rm -f "$idx" "$named"
 	printf '%s\n' "$parent"
 }
 
@@ -187,7 +195,8 @@ scratch() {
 # Makefile that leaves a file out does not pass unseen.
 prefixes() {
 	local tree wt out cfg commits c n=0 dirs targets f d log missing
-	tree=$PVX_CACHE/tree
+	# The series as patches/ has it now.
+	tree=$(bash "$PVX_ROOT/scripts/patches.sh" apply)
 	cfg=$PVX_CACHE/build/test/.config
 	[ -f "$cfg" ] || die "build the test kernel first (make build)"
 	commits=$(git -C "$tree" rev-list --reverse "$base..HEAD")
@@ -214,12 +223,24 @@ prefixes() {
 		rm -rf "$out/arch/x86/paravirt" "$out/drivers/pvblk" \
 			"$out/drivers/pvclock"
 		targets=("${dirs[@]}")
+		# Outside them: a changed C file's object, and the whole
+		# directory of a changed Makefile or local header.
 		while IFS= read -r f; do
+			d=${f%/*}/
 			case "$f" in
 			arch/x86/paravirt/* | drivers/pvblk/* | drivers/pvclock/*) ;;
 			*.c) targets+=("${f%.c}.o") ;;
+			*/Makefile | */Kbuild | */*.h)
+				# Not include/ (no Makefile of its own), not a
+				# whole tree such as drivers/ or arch/x86/.
+				case "$d" in
+				*/include/* | include/* | drivers/ | arch/x86/) ;;
+				*) [ -f "$wt/${d}Makefile" ] && targets+=("$d") ;;
+				esac
+				;;
 			esac
 		done < <(git -C "$wt" diff --name-only "$c^" "$c")
+		mapfile -t targets < <(printf '%s\n' "${targets[@]}" | awk '!seen[$0]++')
 		if ! make -C "$wt" O="$out" -j"${JOBS:-$(nproc)}" CC="ccache gcc" \
 			HOSTCC="ccache gcc" W=1 olddefconfig "${targets[@]}" > "$log" 2>&1; then
 			grep -E 'error|Error' "$log" | head -n 20

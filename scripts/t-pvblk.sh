@@ -29,6 +29,31 @@ pvblk_suite() {
 
 	# Nothing more where the boot did not run (the deadline).
 	[ -f "$RESULTS/$name.verdict" ] || return 0
+	# The flush test's two questions to QEMU: its count of flushes on
+	# vdb's drive must have grown (the device's own account, not the
+	# guest's).
+	if python3 - "$RESULTS/$name.qmp.log" >> "$RESULTS/check.log" 2>&1 <<'EOF'
+import json, sys
+counts = []
+for line in open(sys.argv[1], errors="replace"):
+    if not line.startswith("{"):
+        continue
+    try:
+        reply = json.loads(line).get("return")
+    except ValueError:
+        continue
+    if isinstance(reply, list):
+        counts += [d["stats"]["flush_operations"] for d in reply
+                   if d.get("device") == "disk1"]
+print("QEMU flush_operations on disk1:", counts)
+sys.exit(0 if len(counts) >= 2 and max(counts) > min(counts) else 1)
+EOF
+	then
+		result ok "$name: the flush test's flush reached the device (QEMU's flush count of its drive grew)"
+	else
+		result fail "$name: the flush test's flush reached the device (QEMU's flush count of its drive grew)" \
+			"$(grep 'flush_operations on disk1' "$RESULTS/check.log" | tail -n 1)"
+	fi
 	img=$RESULTS/$name-disk2.img
 	if python3 "$PVX_ROOT/scripts/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
 		python3 "$PVX_ROOT/scripts/holes.py" "$img" data 8 9 >> "$RESULTS/check.log" 2>&1; then

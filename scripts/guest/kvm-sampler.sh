@@ -6,7 +6,8 @@
 # for the running L2 VM (debugfs /sys/kernel/debug/kvm/<pid>-<fd>/) to
 # the CSV file $1 as: phase,event,counter,value. L1's counters count only
 # VMs that still exist, so they must be read while L2 runs. A line
-# "PVX-QMP: COMMAND ARGS" runs that command on L2's monitor ($2).
+# "PVX-QMP: COMMAND ARGS" runs that command on L2's monitor ($2), its
+# reply going to NAME.qmp.log beside the CSV.
 csv=$1
 qmp=${2:-/run/pvx-l2.qmp}
 here=$(dirname "$0")
@@ -33,8 +34,13 @@ while IFS= read -r line; do
 	PVX-QMP:*)
 		req=${line#PVX-QMP: }
 		req=${req%$'\r'}
-		python3 "$here/../qmp.py" "$qmp" "${req%% *}" \
-			"$([ "${req#* }" != "$req" ] && printf '%s' "${req#* }")" >&2 &
+		# Request and reply beside the CSV, as boot.sh's qmp-hook.sh
+		# keeps them for the guests it starts itself (NAME.qmp.log).
+		{
+			echo "qmp: $req"
+			python3 "$here/../qmp.py" "$qmp" "${req%% *}" \
+				"$([ "${req#* }" != "$req" ] && printf '%s' "${req#* }")"
+		} >> "${csv%.kvm.csv}.qmp.log" 2>&1 &
 		;;
 	esac
 done

@@ -67,6 +67,9 @@ static void __init pvx_hooks_native(const struct pvx_platform *p)
 
 	pvx_select_native(pvx_hooks);
 	switch (p->backend) {
+	case PVX_BACKEND_NATIVE:
+		built = true;
+		break;
 	case PVX_BACKEND_KVM:
 		built = IS_ENABLED(CONFIG_PVX_KVM);
 		break;
@@ -75,7 +78,7 @@ static void __init pvx_hooks_native(const struct pvx_platform *p)
 		built = IS_ENABLED(CONFIG_PVX_XEN);
 		break;
 	default:
-		built = true;
+		built = false;
 		break;
 	}
 	if (!built)

@@ -108,11 +108,19 @@ flushes() {
 # vdb offers a write-back cache: a write and an fsync of the device make
 # the block layer send the device a flush. The block written, at 3M, is
 # none of fio's (2M at 0, 4M, 8M and 12M).
+# QEMU's own count of the flushes the device got, before and after, is
+# asked for on its monitor (PVX-QMP: the harness serves the request and
+# compares flush_operations of vdb's drive, disk1, in NAME.qmp.log); the
+# sleeps let it answer before the guest goes on.
 t_flush() {
 	f0=$(flushes) || nok "$f0" || return
 	cache=$(cat /sys/block/vdb/cache_type)
+	echo 'PVX-QMP: query-blockstats'
+	sleep 3
 	out=$(dd if=/dev/zero of=$FIO_DISK bs=4k count=1 seek=768 oflag=direct \
 		conv=fsync status=none 2>&1) || nok "dd: $out" || return
+	echo 'PVX-QMP: query-blockstats'
+	sleep 3
 	f1=$(flushes) || nok "$f1" || return
 	ktap_print_msg "cache_type $cache, flushes completed $f0 before, $f1 after"
 	[ "$f1" -gt "$f0" ] || nok "no flush reached the device"

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pvx hypercalls: the one header a pvx driver includes to talk to the
- * hypervisor it runs on.
+ * pvx hypercalls: how pvx's backends call the hypervisor they run on.
  *
  * KVM: the call number goes in RAX, up to four arguments in RBX, RCX,
  * RDX and RSI, the result comes back in RAX and nothing else is
@@ -27,17 +26,6 @@
 
 #define PVX_KVM_HYPERCALL_INSN ALTERNATIVE("vmcall", "vmmcall", X86_FEATURE_VMMCALL)
 
-static inline long pvx_kvm_hypercall0(unsigned int nr)
-{
-	long ret;
-
-	asm volatile(PVX_KVM_HYPERCALL_INSN
-		     : "=a" (ret)
-		     : "a" (nr)
-		     : "memory");
-	return ret;
-}
-
 static inline long pvx_kvm_hypercall1(unsigned int nr, unsigned long a1)
 {
 	long ret;
@@ -45,30 +33,6 @@ static inline long pvx_kvm_hypercall1(unsigned int nr, unsigned long a1)
 	asm volatile(PVX_KVM_HYPERCALL_INSN
 		     : "=a" (ret)
 		     : "a" (nr), "b" (a1)
-		     : "memory");
-	return ret;
-}
-
-static inline long pvx_kvm_hypercall2(unsigned int nr, unsigned long a1,
-				      unsigned long a2)
-{
-	long ret;
-
-	asm volatile(PVX_KVM_HYPERCALL_INSN
-		     : "=a" (ret)
-		     : "a" (nr), "b" (a1), "c" (a2)
-		     : "memory");
-	return ret;
-}
-
-static inline long pvx_kvm_hypercall3(unsigned int nr, unsigned long a1,
-				      unsigned long a2, unsigned long a3)
-{
-	long ret;
-
-	asm volatile(PVX_KVM_HYPERCALL_INSN
-		     : "=a" (ret)
-		     : "a" (nr), "b" (a1), "c" (a2), "d" (a3)
 		     : "memory");
 	return ret;
 }
@@ -94,18 +58,6 @@ static inline long pvx_kvm_hypercall4(unsigned int nr, unsigned long a1,
 static inline long pvx_xen_sched_op(int cmd, void *arg)
 {
 	return HYPERVISOR_sched_op(cmd, arg);
-}
-
-/* VCPUOP_*: per-vCPU areas (runstate, time info) and timers. */
-static inline long pvx_xen_vcpu_op(int cmd, int vcpu, void *arg)
-{
-	return HYPERVISOR_vcpu_op(cmd, vcpu, arg);
-}
-
-/* HVMOP_*: HVM and PVH only. */
-static inline long pvx_xen_hvm_op(int op, void *arg)
-{
-	return HYPERVISOR_hvm_op(op, arg);
 }
 #endif /* CONFIG_XEN */
 
