@@ -71,6 +71,9 @@ ATTEMPTS=${KVM_ATTEMPTS:-3}
 [[ "${KVM_QUIET:-300}" =~ ^[0-9]+$ ]] || die "KVM_QUIET=$KVM_QUIET: want seconds (0: never)"
 [ -z "${CMD:-}" ] || [ -z "${SCRIPT:-}" ] || die "give CMD or SCRIPT, not both"
 [ -z "${SCRIPT:-}" ] || [ -f "$SCRIPT" ] || die "SCRIPT=$SCRIPT: no such file"
+case "$APPEND" in
+*pvx.harness_boot=*) die "APPEND must not set pvx.harness_boot (the harness's own boot id)" ;;
+esac
 # QEMU splits multiboot module strings on commas.
 [ "$platform" != xen ] || case "$APPEND" in
 	*,*) die "APPEND must not contain commas on xen (QEMU's multiboot splits on them)" ;;

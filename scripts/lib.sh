@@ -155,7 +155,7 @@ WRAP
 # Kernel complaints, wherever they are in the kernel's log.
 PVX_SPLATS='Kernel panic|Oops|unchecked MSR access|(^|[^A-Za-z_])BUG:|WARNING:|UBSAN:|KFENCE:|KASAN:|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible irq lock inversion|INFO: trying to register non-static key|suspicious RCU usage|INFO: task .* blocked|soft lockup|hard LOCKUP|general protection fault|kernel BUG at|DEBUG_LOCKS_WARN_ON|Call Trace:|RCU stall|detected stalls|self-detected stall|kthread starved|Unable to handle kernel|Out of memory:'
 # Xen's own complaints on its console ("(XEN) " lines).
-PVX_XEN_SPLATS='Xen WARN at|Xen BUG at|Assertion .* failed|\*\*\*\* PANIC|FATAL (PAGE FAULT|TRAP)|Xen call trace|Watchdog timer detects|CPU[0-9]+ stuck'
+PVX_XEN_SPLATS='Xen WARN at|Xen BUG at|Assertion .* failed|Panic on CPU [0-9]+|FATAL (PAGE FAULT|TRAP)|Xen call trace|Watchdog timer detects|Dom0 crashed|domain_crash called'
 
 # The complaints in console logs (early console first), one per line,
 # each once: every time-stamped kernel line that matches PVX_SPLATS,

@@ -32,7 +32,8 @@ pvblk_suite() {
 	# The flush test's two questions to QEMU: its count of flushes on
 	# vdb's drive must have grown (the device's own account, not the
 	# guest's).
-	if python3 - "$RESULTS/$name.qmp.log" >> "$RESULTS/check.log" 2>&1 <<'EOF'
+	local flushes
+	if flushes=$(python3 - "$RESULTS/$name.qmp.log" 2>&1 <<'EOF'
 import json, sys
 counts = []
 for line in open(sys.argv[1], errors="replace"):
@@ -48,12 +49,13 @@ for line in open(sys.argv[1], errors="replace"):
 print("QEMU flush_operations on disk1:", counts)
 sys.exit(0 if len(counts) >= 2 and max(counts) > min(counts) else 1)
 EOF
-	then
+	); then
 		result ok "$name: the flush test's flush reached the device (QEMU's flush count of its drive grew)"
 	else
 		result fail "$name: the flush test's flush reached the device (QEMU's flush count of its drive grew)" \
-			"$(grep 'flush_operations on disk1' "$RESULTS/check.log" | tail -n 1)"
+			"$(printf '%s' "$flushes" | tail -n 1)"
 	fi
+	printf '%s: %s\n' "$name" "$flushes" >> "$RESULTS/check.log"
 	img=$RESULTS/$name-disk2.img
 	if python3 "$PVX_ROOT/scripts/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
 		python3 "$PVX_ROOT/scripts/holes.py" "$img" data 8 9 >> "$RESULTS/check.log" 2>&1; then
