@@ -399,19 +399,22 @@ run_once() {
 	fi
 }
 
-# This attempt's console lines, early console first, not Xen's own.
-console_lines() {
+# This attempt's console, early console first.
+console_raw() {
 	local logs=("$log")
 	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
-	cat "${logs[@]}" | tr -d '\r' | grep -av '^(XEN)'
+	cat "${logs[@]}" | tr -d '\r'
+}
+
+# This attempt's console lines, not Xen's own.
+console_lines() {
+	console_raw | grep -av '^(XEN)'
 }
 
 # The complaints in this attempt's logs (the kernel's and, on xen, Xen's:
 # see pvx_splats), into $work/splats. True when there is one.
 scan_splats() {
-	local logs=("$log")
-	[ -f "$RESULTS/$name.early.log" ] && logs=("$RESULTS/$name.early.log" "$log")
-	pvx_splats "${logs[@]}" > "$work/splats" || true
+	console_raw | pvx_splats > "$work/splats" || true
 	[ -s "$work/splats" ]
 }
 

@@ -164,7 +164,7 @@ PVX_XEN_SPLATS='Xen WARN at|Xen BUG at|Assertion .* failed|Panic on CPU [0-9]+|F
 # end), and Xen's own lines that match PVX_XEN_SPLATS. Lines without a
 # kernel time stamp (what a workload echoes) are not the kernel's. False
 # when there is none.
-pvx_splats() { # log...
+pvx_splats() { # [log...] (default: standard input)
 	cat "$@" | tr -d '\r' | PVX_K=$PVX_SPLATS PVX_X=$PVX_XEN_SPLATS awk '
 		/^\(XEN\)/ { if ($0 ~ ENVIRON["PVX_X"] && !seen[$0]++) print; next }
 		/\[ *[0-9]+\.[0-9][0-9][0-9][0-9][0-9][0-9]\]/ {
