@@ -261,8 +261,11 @@ kvm)
 	} > "$work/l2.sh"
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"
+	# What L1 runs when the harness asks it why L2 is silent.
+	printf 'exec bash %q %q\n' "$PVX_ROOT/scripts/guest/l2-diag.sh" "$SMP" > "$work/l1/diag.sh"
 	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
-	(cd "$work/l1" && echo l2.sh | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
+	(cd "$work/l1" && printf '%s\n' l2.sh diag.sh |
+		cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
 	# Test bed variants: BED_NPT (L1's kvm_amd npt: 0, the default, runs
 	# L2 on L1's shadow page tables: with TCG's emulated nested paging
@@ -282,7 +285,7 @@ kvm)
 	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	;;
@@ -306,6 +309,35 @@ stage "boot $name: $platform, $SMP vCPUs, ${MEM} MiB, log $log" >&2
 # its kernel complains (a line with a printk time stamp, so nothing the
 # harness echoes there counts).
 L1_FAILED='^\[ *[0-9]+\.[0-9]+\] .*(Kernel panic|Oops|\bBUG:|WARNING:|general protection fault|rcu.*(stall|starved)|soft lockup|hard LOCKUP|INFO: task .* blocked)'
+
+# Asks L1 what the silent L2 is doing (scripts/guest/l2-diag.sh, through
+# the file pvx.diag names) and waits up to 90 s for its answer in L1's log.
+l1_diag() {
+	local i
+	: > "$RESULTS/$name.l1-diag"
+	for ((i = 0; i < 90; i++)); do
+		grep -aq '^L1: diag end' "$RESULTS/$name.l1.log" 2>/dev/null && break
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 1
+	done
+	rm -f "$RESULTS/$name.l1-diag"
+}
+
+# What L1 found a silent L2 doing, in one line: each vCPU's place
+# (symbolized), whether it halts and its local APIC's ISR and IRR, whether
+# L2 still exits to L1, whether L2's QEMU answered, and its threads or the
+# console pipe's that sleep uninterruptibly or in a tty or a write.
+l1_diag_summary() {
+	local l1log=$RESULTS/$name.l1.log line out=
+	grep -aq '^L1: diag begin' "$l1log" 2>/dev/null || { echo "L1 gave no diagnosis"; return; }
+	while IFS= read -r line; do
+		out+="${out:+; }$(pvx_symbolize "$line")"
+	done < <(tr -d '\r' < "$l1log" | tr '\t' ' ' | tr -s ' ' |
+		sed -n -e 's/^L1: diag: \(vcpu [0-9]*: .*\)/\1/p' -e 's/^L1: diag: \(qmp: .*\)/\1/p' \
+			-e 's/^L1: diag: \(kvm: .*\)/\1/p' \
+			-e 's/^L1: diag: \(thread .* \(D .*\|.*tty.*\|.*write.*\)\)$/\1/p')
+	echo "${out:-an empty diagnosis}"
+}
 
 run_once() {
 	start=$(date +%s)
@@ -354,6 +386,7 @@ run_once() {
 					verdict="L1 stalled: no heartbeat for ${beat}s"
 				else
 					verdict="the guest hung: no output for ${KVM_QUIET:-300}s, L1 alive"
+					l1_diag
 				fi
 				break
 			fi
@@ -466,6 +499,8 @@ classify() {
 	what=$(sed -n 's/.*kvm_exit: vcpu \([0-9]*\) reason shutdown rip \(0x[0-9a-f]*\).* intr_info \(0x[0-9a-f]*\).*/vCPU \1 at \2, intr_info \3/p' \
 		"$l1log" 2>/dev/null | tail -n 1) || true
 	case "$verdict" in
+	"the guest hung"*)
+		cause="$verdict; L1 saw: $(l1_diag_summary) (all of it in $l1log)" ;;
 	"QEMU exited before the guest was done")
 		if [ -z "$st" ] && grep -aq 'Triple fault' "$RESULTS/$name.l0-qemu.log" 2>/dev/null; then
 			# L0's QEMU saw L1 itself triple-fault: L1 died, not L2.

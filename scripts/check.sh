@@ -261,10 +261,23 @@ if part harness; then
 	fi
 	if in_time harness-hang; then
 		rc=0
-		KVM_QUIET=60 CMD="sleep 100000" \
+		KVM_QUIET=60 SMP=2 CMD="sleep 100000" \
 			bash "$PVX_ROOT/scripts/boot.sh" kvm harness-hang > "$RESULTS/harness-hang.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-hang "a hung guest on kvm is reported as one, not tried again" \
 			'the guest hung'
+		# The guest sleeps: L1's diagnosis must place every vCPU in the
+		# kernel under test (System.map) and say whether it halts.
+		n=0
+		for i in 0 1; do
+			grep -qE "vcpu $i: rip 0xffffffff[0-9a-f]{8} [A-Za-z0-9_.]+\+0x[0-9a-f]+ rfl [0-9a-f]+ hlt [01]" \
+				"$RESULTS/harness-hang.verdict" && n=$((n + 1))
+		done
+		if [ "$n" = 2 ]; then
+			result ok "harness: a hung guest's report says where each of its 2 vCPUs was"
+		else
+			result fail "harness: a hung guest's report says where each of its 2 vCPUs was" \
+				"$n placed: $(grep -o 'L1 saw: .*' "$RESULTS/harness-hang.verdict" | cut -c1-300)"
+		fi
 	fi
 fi
 
