@@ -132,47 +132,47 @@ else
 	finish
 fi
 
-# A build variant's verdict, kept in the cache by a hash of all it is
-# built from: the series, the config fragments, the build script and the
-# pristine tree's origin. The same inputs give the same verdict.
-build_verdict() { # variant label
-	local v=$1 h dir=$PVX_CACHE/verdicts
-	h=$( { cat "$PVX_ROOT"/patches/*.patch "$PVX_ROOT"/scripts/config/*.config \
-		"$PVX_ROOT/Kconfig.fragment" "$PVX_ROOT/scripts/build.sh" \
-		"$(bash "$PVX_ROOT/scripts/ksrc.sh")/.git/pvx-origin"; } | md5sum | cut -c1-16)
-	if [ -f "$dir/$v.$h" ] && [ -f "$PVX_CACHE/build/$v/arch/x86/boot/bzImage" ]; then
-		result ok "$2" "verdict cached for these inputs ($(date -r "$dir/$v.$h" '+%F %T'))"
+# A verdict kept in the cache by a hash of all its inputs: the same
+# inputs give the same verdict, and only a pass is kept.
+cached_verdict() { # name hash label command...
+	local v=$1 h=$2 label=$3 dir=$PVX_CACHE/verdicts
+	shift 3
+	if [ -f "$dir/$v.$h" ]; then
+		result ok "$label" "verdict cached for these inputs ($(date -r "$dir/$v.$h" '+%F %T'))"
 		return 0
 	fi
 	mkdir -p "$dir"
 	rm -f "$dir/$v".*
-	if bash "$PVX_ROOT/scripts/build.sh" "$v" >> "$RESULTS/check.log" 2>&1; then
+	if "$@" >> "$RESULTS/check.log" 2>&1; then
 		touch "$dir/$v.$h"
-		result ok "$2"
+		result ok "$label"
 	else
-		result fail "$2" "see $RESULTS/check.log"
+		result fail "$label" "$(grep 'pvx: error' "$RESULTS/check.log" | tail -n 1 | cut -c1-200) (see $RESULTS/check.log)"
 		return 1
 	fi
+}
+
+# A build variant's verdict, by a hash of all it is built from: the
+# series, the config fragments, the build script and the pristine tree's
+# origin; kept only while its kernel is there.
+build_verdict() { # variant label
+	local h
+	h=$( { cat "$PVX_ROOT"/patches/*.patch "$PVX_ROOT"/scripts/config/*.config \
+		"$PVX_ROOT/Kconfig.fragment" "$PVX_ROOT/scripts/build.sh" \
+		"$(bash "$PVX_ROOT/scripts/ksrc.sh")/.git/pvx-origin"; } | md5sum | cut -c1-16)
+	[ -f "$PVX_CACHE/build/$1/arch/x86/boot/bzImage" ] || rm -f "$PVX_CACHE/verdicts/$1".*
+	cached_verdict "$1" "$h" "$2" bash "$PVX_ROOT/scripts/build.sh" "$1"
 }
 
 if part patches; then
 	check "patches: pvx sources clean with W=1 and sparse (C=1)" \
 		bash "$PVX_ROOT/scripts/build.sh" lint
 	# Bisectable: every prefix of the series compiles (verdict kept by
-	# a hash of the series, the config and the script, as above).
+	# a hash of the series, the config and the script).
 	h=$( { cat "$PVX_ROOT"/patches/*.patch "$PVX_CACHE/build/test/.config" \
 		"$PVX_ROOT/scripts/patches.sh"; } | md5sum | cut -c1-16)
-	label="patches: every prefix of the series builds its pvx directories (W=1)"
-	if [ -f "$PVX_CACHE/verdicts/prefixes.$h" ]; then
-		result ok "$label" "verdict cached for these inputs ($(date -r "$PVX_CACHE/verdicts/prefixes.$h" '+%F %T'))"
-	elif bash "$PVX_ROOT/scripts/patches.sh" prefixes >> "$RESULTS/check.log" 2>&1; then
-		mkdir -p "$PVX_CACHE/verdicts"
-		rm -f "$PVX_CACHE/verdicts/prefixes".*
-		touch "$PVX_CACHE/verdicts/prefixes.$h"
-		result ok "$label"
-	else
-		result fail "$label" "$(grep 'pvx: error' "$RESULTS/check.log" | tail -n 1)"
-	fi
+	cached_verdict prefixes "$h" "patches: every prefix of the series builds its pvx directories (W=1)" \
+		bash "$PVX_ROOT/scripts/patches.sh" prefixes
 	build_verdict nopvx "patches: kernel builds with CONFIG_PVX=n"
 	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ] &&

@@ -13,10 +13,7 @@ while :; do
 	while [ "$done_lines" -lt "${#reqs[@]}" ]; do
 		req=${reqs[$done_lines]}
 		done_lines=$((done_lines + 1))
-		echo "qmp: $req"
-		# shellcheck disable=SC2086
-		python3 "$here/qmp.py" "$PVX_QMP" ${req%% *} "$(
-			[ "${req#* }" != "$req" ] && printf '%s' "${req#* }")" || true
+		python3 "$here/qmp.py" --request "$PVX_QMP" "$req" || true
 	done
 	sleep 1
 done

@@ -32,15 +32,10 @@ while IFS= read -r line; do
 		snapshot "$phase" "${event%$'\r'}"
 		;;
 	PVX-QMP:*)
-		req=${line#PVX-QMP: }
-		req=${req%$'\r'}
-		# Request and reply beside the CSV, as boot.sh's qmp-hook.sh
-		# keeps them for the guests it starts itself (NAME.qmp.log).
-		{
-			echo "qmp: $req"
-			python3 "$here/../qmp.py" "$qmp" "${req%% *}" \
-				"$([ "${req#* }" != "$req" ] && printf '%s' "${req#* }")"
-		} >> "${csv%.kvm.csv}.qmp.log" 2>&1 &
+		# The reply beside the CSV, as boot.sh's qmp-hook.sh keeps
+		# those of the guests it starts itself (NAME.qmp.log).
+		python3 "$here/../qmp.py" --request "$qmp" "${line#PVX-QMP: }" \
+			>> "${csv%.kvm.csv}.qmp.log" 2>&1 &
 		;;
 	esac
 done
