@@ -17,6 +17,7 @@
 #   qemu10       L0 is QEMU 10.0 from bookworm-backports (unpacked under
 #                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
 #   qemu10-npt1  both
+#   l1-6.1       L1 runs bookworm's own 6.1 kernel instead of 6.12
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU).
@@ -43,6 +44,9 @@ variant_env() { # variant
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
+	l1-6.1)
+		BED_L1_KERNEL=6.1 bash "$PVX_ROOT/scripts/deps.sh" >&2 || die "deps for $1"
+		echo "BED_L1_KERNEL=6.1" ;;
 	*) die "unknown variant '$1'" ;;
 	esac
 }

@@ -222,8 +222,8 @@ native)
 	      "${diskargs[@]}")
 	;;
 kvm)
-	l1=$PVX_CACHE/l1
-	[ -f "$l1/.done" ] || die "L1 kernel missing: run 'make deps'"
+	l1=$(pvx_l1_dir)
+	[ -f "$l1/.done" ] || die "L1 kernel missing: run 'make deps'${BED_L1_KERNEL:+ with BED_L1_KERNEL=$BED_L1_KERNEL}"
 	# L1 copies of the kernel and initrd, reachable through 9p.
 	# L2's console passes through L1's kvm-sampler.sh, which snapshots
 	# L1's KVM counters for L2 at each "PVX-PHASE:" line the guest
@@ -263,7 +263,7 @@ kvm)
 	cp "$work/l2.sh" "$work/l1/l2.sh"
 	# What L1 runs when the harness asks it why L2 is silent.
 	printf 'exec bash %q %q\n' "$PVX_ROOT/scripts/guest/l2-diag.sh" "$SMP" > "$work/l1/diag.sh"
-	cp "$PVX_CACHE/initramfs/l1.cpio.gz" "$work/l1.gz"
+	cp "$PVX_CACHE/initramfs/${l1##*/}.cpio.gz" "$work/l1.gz"
 	(cd "$work/l1" && printf '%s\n' l2.sh diag.sh |
 		cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
 	# L1 needs its own memory on top of L2's.
@@ -271,7 +271,8 @@ kvm)
 	# L2 on L1's shadow page tables: with TCG's emulated nested paging
 	# (1) L2 died in most boots, see README), BED_TCG (multi, single:
 	# L0's TCG threads), BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's
-	# vCPUs), BED_L1_APPEND (more L1 kernel arguments). L1's RCU stall
+	# vCPUs), BED_L1_APPEND (more L1 kernel arguments), BED_L1_KERNEL (6.12
+	# or 6.1: Debian's L1 kernel, see pvx_l1_dir). L1's RCU stall
 	# timeout is 60 s, not 21: under nested fio its vCPUs, emulated on
 	# this machine's 2 cores, fell behind that long now and then (an L1
 	# stall ends the attempt as a bed failure; the guest's own kernel

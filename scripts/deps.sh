@@ -30,29 +30,34 @@ if [ ${#missing[@]} -gt 0 ]; then
 		die "apt-get install failed for: ${missing[*]}"
 fi
 
-# L1 kernel for the kvm platform: Debian's own 6.12 generic kernel, with
-# kvm-amd and the 9p stack as modules. Unpacked in the cache, never
-# installed on this machine.
-l1=$PVX_CACHE/l1
-if [ ! -f "$l1/.done" ]; then
-	l1dep() {
-		apt-cache depends linux-image-6.12-amd64 2>/dev/null |
-			sed -n 's/.*Depends: \(linux-image-6\.12\.[^ ]*\)$/\1/p' | head -n 1
+# L1 kernel for the kvm platform: Debian's own generic kernel, with
+# kvm-amd and the 9p stack as modules: 6.12 (also the benchmarks' stock
+# guest), and 6.1 (bookworm's own) when the bed variant BED_L1_KERNEL=6.1
+# asks for it. Unpacked in the cache, never installed on this machine.
+debian_kernel() { # dir meta-package version-prefix
+	local dir=$1 want=$2 series=$3 meta pkg
+	[ -f "$dir/.done" ] && return 0
+	dep() {
+		apt-cache depends "$want" 2>/dev/null |
+			sed -n "s/.*Depends: \(linux-image-${series//./\\.}[.-][^ ]*\)\$/\1/p" | head -n 1
 	}
-	meta=$(l1dep)
+	meta=$(dep)
 	if [ -z "$meta" ]; then
 		apt-get update -q >/dev/null
-		meta=$(l1dep)
+		meta=$(dep)
 	fi
-	[ -n "$meta" ] || die "cannot find Debian's 6.12 kernel (linux-image-6.12-amd64)"
+	[ -n "$meta" ] || die "cannot find Debian's $series kernel ($want)"
 	pkg=${meta%-amd64}-amd64-unsigned
 	stage "deps: fetching $pkg for the nested KVM L1"
-	rm -rf "$l1"
-	mkdir -p "$l1/deb"
-	(cd "$l1/deb" && apt-get download -q "$pkg" >/dev/null) ||
+	rm -rf "$dir"
+	mkdir -p "$dir/deb"
+	(cd "$dir/deb" && apt-get download -q "$pkg" >/dev/null) ||
 		die "apt-get download $pkg failed"
-	dpkg-deb -x "$l1"/deb/*.deb "$l1/root"
-	printf '%s\n' "${meta#linux-image-}" > "$l1/kver"
-	touch "$l1/.done"
-fi
+	dpkg-deb -x "$dir"/deb/*.deb "$dir/root"
+	printf '%s\n' "${meta#linux-image-}" > "$dir/kver"
+	touch "$dir/.done"
+}
+debian_kernel "$PVX_CACHE/l1" linux-image-6.12-amd64 6.12
+l1=$(pvx_l1_dir)
+[ "${BED_L1_KERNEL:-6.12}" = 6.1 ] && debian_kernel "$l1" linux-image-amd64 6.1
 stage "deps: all present (L1 kernel $(cat "$l1/kver"))"

@@ -74,16 +74,21 @@ l1=$PVX_CACHE/l1
 kver=$(cat "$l1/kver" 2>/dev/null || true)
 mdir=$l1/root/lib/modules/$kver
 
-# l1: the nested KVM platform's L1 (Debian kernel fetched by deps.sh)
-if [ "${1:-}" = l1 ] && { [ ! -s "$out/l1.cpio.gz" ] ||
-	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$out/l1.cpio.gz" ]; }; then
+# l1: the nested KVM platform's L1 (Debian kernel fetched by deps.sh,
+# see pvx_l1_dir): l1.cpio.gz, l1-6.1.cpio.gz for BED_L1_KERNEL=6.1.
+l1cpio=$out/$(basename "$(pvx_l1_dir)").cpio.gz
+if [ "${1:-}" = l1 ] && { [ ! -s "$l1cpio" ] ||
+	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$l1cpio" ]; }; then
+	l1=$(pvx_l1_dir)
+	kver=$(cat "$l1/kver" 2>/dev/null || true)
+	mdir=$l1/root/lib/modules/$kver
 	d=$out/l1.d
 	skel "$d"
 	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
 	debian_modules "$d" kvm-amd 9pnet_virtio 9p virtio_blk
-	mkcpio "$d" "$out/l1.cpio.gz"
+	mkcpio "$d" "$l1cpio"
 	rm -rf "$d"
-	stage "initramfs: $out/l1.cpio.gz"
+	stage "initramfs: $l1cpio"
 fi
 
 # stock: the guest init for Debian's own kernel, the baseline of the

@@ -114,6 +114,16 @@ pvx_bed_tsc_khz() {
 	awk -v m="$mhz" 'BEGIN { printf "%d\n", m * 1000 + 0.5 }'
 }
 
+# The nested KVM platform's L1 kernel, unpacked by deps.sh: Debian's 6.12
+# (the default), or bookworm's 6.1 with the bed variant BED_L1_KERNEL=6.1.
+pvx_l1_dir() {
+	case ${BED_L1_KERNEL:-6.12} in
+	6.12) echo "$PVX_CACHE/l1" ;;
+	6.1) echo "$PVX_CACHE/l1-6.1" ;;
+	*) die "BED_L1_KERNEL=$BED_L1_KERNEL: want 6.12 or 6.1" ;;
+	esac
+}
+
 # QEMU from bookworm-backports (a bed variant of bed-trial.sh), unpacked
 # under PVX_CACHE on first use, never installed over Debian's QEMU: apt
 # fetches the packages with a sources list of its own. Prints a wrapper
