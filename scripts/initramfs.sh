@@ -85,7 +85,12 @@ if [ "${1:-}" = l1 ] && { [ ! -s "$l1cpio" ] ||
 	d=$out/l1.d
 	skel "$d"
 	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
-	debian_modules "$d" kvm-amd 9pnet_virtio 9p virtio_blk
+	# virtio_pci is built in on 6.12 and a module on 6.1.
+	pci=
+	[ -f "$mdir/modules.dep" ] || depmod -b "$l1/root" "$kver"
+	grep -q '/virtio_pci\.ko' "$mdir/modules.dep" 2>/dev/null && pci=virtio_pci
+	# shellcheck disable=SC2086 # none or one
+	debian_modules "$d" $pci kvm-amd 9pnet_virtio 9p virtio_blk
 	mkcpio "$d" "$l1cpio"
 	rm -rf "$d"
 	stage "initramfs: $l1cpio"
