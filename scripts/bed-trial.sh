@@ -52,7 +52,7 @@ variant_env() { # variant
 }
 
 for v in ${VARIANTS:-default}; do
-	venv=$(variant_env "$v")
+	venv=$(variant_env "$v") || exit 1
 	for w in ${WORKLOADS:-idle fio stress}; do
 		case "$w" in
 		idle) wenv=(CMD="sleep 20") ;;
@@ -88,7 +88,7 @@ for r in rows:
     groups.setdefault((r["variant"], r["workload"]), []).append(r["verdict"])
 for (v, w), verdicts in groups.items():
     bad = [x for x in verdicts if x != "clean end"]
-    causes = collections.Counter(b.split(" (")[0] for b in bad)
+    causes = collections.Counter(b.split("; L1 saw:")[0].split(" (")[0] for b in bad)
     print("| %s | %s | %d | %d | %s |" % (v, w, len(verdicts), len(bad),
           "; ".join("%s: %d" % kv for kv in causes.items()) or "-"))
 PY

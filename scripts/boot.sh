@@ -106,7 +106,7 @@ log=$RESULTS/$name.log
 # The boot's verdict, written last: "clean", or "failed" and why.
 rm -f "$RESULTS/$name.verdict"
 work=$(mktemp -d "$PVX_CACHE/run.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$RESULTS/$name.l1-diag"' EXIT
 
 bash "$PVX_ROOT/scripts/initramfs.sh" >&2
 [ "$platform" = kvm ] && bash "$PVX_ROOT/scripts/initramfs.sh" l1 >&2
@@ -488,7 +488,10 @@ classify() {
 		return
 	fi
 	[ "$platform" = kvm ] || return 0
-	what=$(grep -aE "$L1_FAILED" "$l1log" 2>/dev/null | head -n 1 | tr -d '\r' | cut -c1-160) || true
+	# L1's complaints before the harness asked it about a silent L2: a
+	# complaint during the diagnosis is not why L2 fell silent.
+	what=$(sed '/^L1: diag begin/q' "$l1log" 2>/dev/null | grep -aE "$L1_FAILED" |
+		head -n 1 | tr -d '\r' | cut -c1-160) || true
 	case "$verdict" in "L1 stalled"*) what=${what:-$verdict} ;; esac
 	if [ -n "$what" ]; then
 		bed=1
@@ -530,7 +533,8 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 	if [ "$platform" = kvm ]; then
 		: > "$RESULTS/$name.l1.log"
 		rm -f "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.early.log" \
-			"$RESULTS/$name.qmp.log" "$RESULTS/$name.l0-qemu.log"
+			"$RESULTS/$name.qmp.log" "$RESULTS/$name.l0-qemu.log" \
+			"$RESULTS/$name.l1-diag"
 	fi
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"

@@ -135,7 +135,7 @@ fi
 # A verdict kept in the cache by a hash of all its inputs: the same
 # inputs give the same verdict, and only a pass is kept.
 cached_verdict() { # name hash label command...
-	local v=$1 h=$2 label=$3 dir=$PVX_CACHE/verdicts
+	local v=$1 h=$2 label=$3 dir=$PVX_CACHE/verdicts from
 	shift 3
 	if [ -f "$dir/$v.$h" ]; then
 		result ok "$label" "verdict cached for these inputs ($(date -r "$dir/$v.$h" '+%F %T'))"
@@ -143,11 +143,14 @@ cached_verdict() { # name hash label command...
 	fi
 	mkdir -p "$dir"
 	rm -f "$dir/$v".*
+	from=$(($(stat -c %s "$RESULTS/check.log" 2>/dev/null || echo 0) + 1))
 	if "$@" >> "$RESULTS/check.log" 2>&1; then
 		touch "$dir/$v.$h"
 		result ok "$label"
 	else
-		result fail "$label" "$(grep 'pvx: error' "$RESULTS/check.log" | tail -n 1 | cut -c1-200) (see $RESULTS/check.log)"
+		# The command's own last error, not an earlier one in the log.
+		result fail "$label" "$(tail -c +"$from" "$RESULTS/check.log" |
+			grep -E 'pvx: error|error:' | tail -n 1 | cut -c1-200) (see $RESULTS/check.log)"
 		return 1
 	fi
 }

@@ -76,13 +76,15 @@ mdir=$l1/root/lib/modules/$kver
 
 # l1: the nested KVM platform's L1 (Debian kernel fetched by deps.sh,
 # see pvx_l1_dir): l1.cpio.gz, l1-6.1.cpio.gz for BED_L1_KERNEL=6.1.
+# Built again when its init, this script or the kernel is newer.
 l1cpio=$out/$(basename "$(pvx_l1_dir)").cpio.gz
 if [ "${1:-}" = l1 ] && { [ ! -s "$l1cpio" ] ||
-	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$l1cpio" ]; }; then
+	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$l1cpio" ] ||
+	[ "$0" -nt "$l1cpio" ] || [ "$(pvx_l1_dir)/kver" -nt "$l1cpio" ]; }; then
 	l1=$(pvx_l1_dir)
 	kver=$(cat "$l1/kver" 2>/dev/null || true)
 	mdir=$l1/root/lib/modules/$kver
-	d=$out/l1.d
+	d=${l1cpio%.cpio.gz}.d
 	skel "$d"
 	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
 	# virtio_pci is built in on 6.12 and a module on 6.1.

@@ -4,38 +4,36 @@
 # when the harness finds L2 silent: what L2 is doing, for the report of
 # a hung guest. Prints, one fact per line:
 #   vcpu N: rip 0xADDR rfl FLAGS hlt 0|1  (L2 QEMU's view of each vCPU)
-#   vcpu N: lapic isr ... irr ...          (its local APIC)
-#   kvm: COUNTER +DELTA ...                (L1 KVM's counters for L2, 5 s)
+#   vcpu N: lapic ISR ... IRR ...          (its local APIC)
+#   qmp: ...                               (L2's QEMU did not answer)
+#   kvm: in 5 s COUNTER +DELTA ...         (L1 KVM's counters for L2)
 #   thread PID/TID COMM STATE WCHAN        (L2 QEMU and the console pipe)
 #   tty: ...                               (L1's UARTs: L2's log is ttyS1)
 # Each source may fail (a QEMU whose main loop is stuck answers nothing);
-# the others are still printed. $1: L2's number of vCPUs.
+# the others are still printed. The monitor gets 30 s in all, the whole
+# diagnosis about 40: boot.sh waits 90. $1: L2's number of vCPUs.
 smp=${1:-2}
 here=$(dirname "$0")
-qmp=/run/pvx-l2.qmp
-
-hmp() { # COMMAND-LINE: the reply's text, or nothing after 15 s
-	timeout 20 python3 "$here/../qmp.py" "$qmp" human-monitor-command \
-		"{\"command-line\": \"$1\"}" 2>/dev/null |
-		python3 -c 'import json, sys; print(json.load(sys.stdin)["return"])' 2>/dev/null
-}
-
-regs=$(hmp "info registers -a")
-if [ -z "$regs" ]; then
-	echo "qmp: L2's QEMU did not answer 'info registers -a'"
-else
-	printf '%s\n' "$regs" | tr -d '\r' | awk '
-		/^CPU#/ { cpu = substr($1, 5) }
-		/^RIP=/ {
-			rfl = $2; sub(/^RFL=/, "", rfl)
-			hlt = $NF; sub(/^HLT=/, "", hlt)
-			printf "vcpu %s: rip 0x%s rfl %s hlt %s\n", cpu, substr($1, 5), rfl, hlt
-		}'
-	for ((i = 0; i < smp; i++)); do
-		hmp "info lapic $i" | tr -d '\r' |
-			awk -v c="$i" '/^(ISR|IRR)/ { s = s " " $0 } END { print "vcpu " c ": lapic" s }'
-	done
-fi
+cmds=("info registers -a")
+for ((i = 0; i < smp; i++)); do
+	cmds+=("$i:info lapic")
+done
+timeout 40 python3 "$here/../qmp.py" --hmp /run/pvx-l2.qmp 30 "${cmds[@]}" 2>&1 |
+	tr -d '\r' | awk '
+	/^hmp: no answer/ { sub(/^hmp: /, ""); print "qmp: L2 QEMU'"'"'s monitor: " $0; next }
+	/^hmp: / {
+		cmd = substr($0, 6)
+		lapic = cmd ~ /^[0-9]+:info lapic$/ ? cmd + 0 : -1
+		next
+	}
+	cmd == "info registers -a" && /^CPU#/ { cpu = substr($1, 5) }
+	cmd == "info registers -a" && /^RIP=/ {
+		rfl = $2; sub(/^RFL=/, "", rfl)
+		hlt = $NF; sub(/^HLT=/, "", hlt)
+		printf "vcpu %s: rip 0x%s rfl %s hlt %s\n", cpu, substr($1, 5), rfl, hlt
+	}
+	lapic >= 0 && /^(ISR|IRR)/ { gsub(/\t/, " "); l[lapic] = l[lapic] " " $0 }
+	END { for (c in l) print "vcpu " c ": lapic" l[c] }'
 
 snap() { # the counters of every L2 VM, "NAME VALUE" lines
 	local d f
@@ -52,10 +50,14 @@ snap > /run/pvx-diag.1
 paste -d ' ' /run/pvx-diag.0 /run/pvx-diag.1 |
 	awk '{ s = s sprintf(" %s +%d", $1, $4 - $2) } END { print "kvm: in 5 s" s }'
 
-for p in $(pgrep -f 'qemu-system-x86_64|kvm-sampler'); do
-	for t in /proc/"$p"/task/*; do
+for p in /proc/[0-9]*; do
+	case "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" in
+	qemu-system-x86_64\ * | *kvm-sampler.sh*) ;;
+	*) continue ;;
+	esac
+	for t in "$p"/task/*; do
 		[ -r "$t/stat" ] || continue
-		echo "thread $p/${t##*/} $(cat "$t/comm") $(awk '{ print $3 }' "$t/stat")" \
+		echo "thread ${p#/proc/}/${t##*/} $(cat "$t/comm") $(awk '{ print $3 }' "$t/stat")" \
 			"$(cat "$t/wchan" 2>/dev/null)"
 	done
 done
