@@ -61,33 +61,33 @@ deps:
 	@bash $(S)/deps.sh
 
 patches: deps
-	@bash $(S)/patches.sh gen
+	@bash $(S)/series/patches.sh gen
 
 # Builds the kernel from patches/ as it stands: what users apply.
 build: deps
 	@bash $(S)/build.sh test >/dev/null
-	@bash $(S)/initramfs.sh
+	@bash $(S)/bed/initramfs.sh
 
 # The run's arguments are checked before anything is built.
 run-args:
-	@CHECK_ARGS=1 bash $(S)/boot.sh "$(PLATFORM)"
+	@CHECK_ARGS=1 bash $(S)/bed/boot.sh "$(PLATFORM)"
 
 run: run-args patches build
 	@bash $(S)/run.sh "$(PLATFORM)"
 
 # check.sh runs the static checks (seconds) before it builds.
 check: deps
-	@bash $(S)/check.sh
+	@bash $(S)/check/check.sh
 
 bench: patches build
-	@bash $(S)/bench.sh
+	@bash $(S)/bench/bench.sh
 
 # pvblk on the nested KVM test bed alone (also part of check).
 check-nested: build
-	@CHECK_ONLY=nested bash $(S)/check.sh
+	@CHECK_ONLY=nested bash $(S)/check/check.sh
 
 patches-check: deps
-	@CHECK_ONLY=patches bash $(S)/check.sh
+	@CHECK_ONLY=patches bash $(S)/check/check.sh
 
 clean:
 	@. $(S)/lib.sh && rm -rf "$$PVX_CACHE"/build "$$PVX_CACHE"/initramfs \

@@ -26,7 +26,7 @@ lint)	frags=() ;;
 esac
 
 command -v ccache >/dev/null || die "ccache missing: run 'make deps'"
-tree=$(bash "$PVX_ROOT/scripts/patches.sh" apply)
+tree=$(bash "$PVX_ROOT/scripts/series/patches.sh" apply)
 jobs=${JOBS:-$(nproc)}
 kmake() {
 	make -C "$tree" O="$out" -j"$jobs" CC="ccache gcc" HOSTCC="ccache gcc" \

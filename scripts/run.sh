@@ -10,7 +10,7 @@ set -uo pipefail
 platform=${1:-kvm}
 RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
 export RESULTS
-bash "$PVX_ROOT/scripts/boot.sh" "$platform"
+bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform"
 rc=$?
 log=$RESULTS/$platform.log
 if [ -f "$log" ]; then

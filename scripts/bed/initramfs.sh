@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the initramfs images (gzip'ed newc cpio) into $PVX_CACHE/initramfs:
-#   guest.cpio.gz  busybox-static + scripts/guest/init, for the kernel
+#   guest.cpio.gz  busybox-static + scripts/bed/guest/init, for the kernel
 #                  under test on every platform
 #   l1.cpio.gz     busybox-static + kvm-amd, 9p, virtio_blk modules of the Debian
-#                  L1 kernel + scripts/guest/l1-init, for nested KVM
+#                  L1 kernel + scripts/bed/guest/l1-init, for nested KVM
 #   stock.cpio.gz  the guest init + 9p, virtio_blk and AHCI modules, for
 #                  Debian's own kernel as a benchmark baseline
 # A run appends a small archive of its own (the kernel unpacks them in
 # order), so the user's workload never needs a rebuild of these.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 out=$PVX_CACHE/initramfs
 mkdir -p "$out"
@@ -31,11 +31,11 @@ skel() { # dir
 }
 
 # guest
-if [ ! -s "$out/guest.cpio.gz" ] || [ "$PVX_ROOT/scripts/guest/init" -nt "$out/guest.cpio.gz" ] ||
+if [ ! -s "$out/guest.cpio.gz" ] || [ "$PVX_ROOT/scripts/bed/guest/init" -nt "$out/guest.cpio.gz" ] ||
 	[ "$BUSYBOX" -nt "$out/guest.cpio.gz" ]; then
 	d=$out/guest.d
 	skel "$d"
-	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
+	install -m 755 "$PVX_ROOT/scripts/bed/guest/init" "$d/init"
 	mkcpio "$d" "$out/guest.cpio.gz"
 	rm -rf "$d"
 	stage "initramfs: $out/guest.cpio.gz"
@@ -79,14 +79,14 @@ mdir=$l1/root/lib/modules/$kver
 # Built again when its init, this script or the kernel is newer.
 l1cpio=$out/$(basename "$(pvx_l1_dir)").cpio.gz
 if [ "${1:-}" = l1 ] && { [ ! -s "$l1cpio" ] ||
-	[ "$PVX_ROOT/scripts/guest/l1-init" -nt "$l1cpio" ] ||
+	[ "$PVX_ROOT/scripts/bed/guest/l1-init" -nt "$l1cpio" ] ||
 	[ "$0" -nt "$l1cpio" ] || [ "$(pvx_l1_dir)/kver" -nt "$l1cpio" ]; }; then
 	l1=$(pvx_l1_dir)
 	kver=$(cat "$l1/kver" 2>/dev/null || true)
 	mdir=$l1/root/lib/modules/$kver
 	d=${l1cpio%.cpio.gz}.d
 	skel "$d"
-	install -m 755 "$PVX_ROOT/scripts/guest/l1-init" "$d/init"
+	install -m 755 "$PVX_ROOT/scripts/bed/guest/l1-init" "$d/init"
 	# virtio_pci is built in on 6.12 and a module on 6.1.
 	pci=
 	[ -f "$mdir/modules.dep" ] || depmod -b "$l1/root" "$kver"
@@ -101,10 +101,10 @@ fi
 # stock: the guest init for Debian's own kernel, the baseline of the
 # benchmarks (in-tree virtio_blk, AHCI), with the modules it needs.
 if [ "${1:-}" = stock ] && { [ ! -s "$out/stock.cpio.gz" ] ||
-	[ "$PVX_ROOT/scripts/guest/init" -nt "$out/stock.cpio.gz" ]; }; then
+	[ "$PVX_ROOT/scripts/bed/guest/init" -nt "$out/stock.cpio.gz" ]; }; then
 	d=$out/stock.d
 	skel "$d"
-	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
+	install -m 755 "$PVX_ROOT/scripts/bed/guest/init" "$d/init"
 	debian_modules "$d" 9pnet_virtio 9p virtio_blk ahci sd_mod
 	mkcpio "$d" "$out/stock.cpio.gz"
 	rm -rf "$d"
@@ -120,7 +120,7 @@ if [ "${1:-}" = modules ]; then
 	[ -n "$mkv" ] || die "no modules build: run 'scripts/build.sh modules'"
 	d=$out/modules.d
 	skel "$d"
-	install -m 755 "$PVX_ROOT/scripts/guest/init" "$d/init"
+	install -m 755 "$PVX_ROOT/scripts/bed/guest/init" "$d/init"
 	add_modules "$mb/$mkv" "$d" pvblk_virtio pvblk_kunit pvx_detect_kunit pvclock_kunit
 	mkcpio "$d" "$out/modules.cpio.gz"
 	rm -rf "$d"

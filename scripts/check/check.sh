@@ -11,7 +11,7 @@
 # CHECK_DEADLINE (s, default 4800): no boot runs past it, counted from
 # the start of make; what has not run by then fails as not run.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 RESULTS=${RESULTS:-$PVX_RESULTS/check-$(date +%Y%m%d-%H%M%S)}
 export RESULTS
@@ -72,19 +72,19 @@ stage "check: results in $RESULTS"
 tree=$PVX_CACHE/tree
 # The KUnit suites built into the test kernel: every matrix boot runs them.
 KUNIT_BUILTIN="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_request pvblk_virtio"
-. "$PVX_ROOT/scripts/t-guest.sh"
-. "$PVX_ROOT/scripts/t-pvblk.sh"
+. "$PVX_ROOT/scripts/check/t-guest.sh"
+. "$PVX_ROOT/scripts/check/t-pvblk.sh"
 
 # Static checks of the series: seconds, before any build.
 if part static patches; then
 	check "patches: patches/ in sync with the sources" \
-		bash "$PVX_ROOT/scripts/patches.sh" sync
+		bash "$PVX_ROOT/scripts/series/patches.sh" sync
 	check "patches: series applies with git am to pristine $PVX_KPKG" \
-		bash "$PVX_ROOT/scripts/patches.sh" apply
+		bash "$PVX_ROOT/scripts/series/patches.sh" apply
 	check "patches: series applies with quilt push -a, same tree" \
-		bash "$PVX_ROOT/scripts/patches.sh" quilt
+		bash "$PVX_ROOT/scripts/series/patches.sh" quilt
 	check "patches: checkpatch.pl --strict clean" \
-		bash "$PVX_ROOT/scripts/patches.sh" checkpatch
+		bash "$PVX_ROOT/scripts/series/patches.sh" checkpatch
 fi
 if part static; then
 	# The KTAP reader on a made-up log: a kernel document, and a guest
@@ -95,7 +95,7 @@ if part static; then
 		'[    1.000004]     1..1' '[    1.000005]     ok 1 c' '[    1.000006] ok 1 s' \
 		'PVX-CMD-BEGIN' 'TAP version 13' '1..3' 'ok 1 a' '# why' 'not ok 2 b' \
 		'PVX-CMD-END: rc=1' > "$RESULTS/ktap-selftest.log"
-	got=$(python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$RESULTS/ktap-selftest.log" \
+	got=$(python3 "$PVX_ROOT/scripts/check/ktap.py" "$tree" "$RESULTS/ktap-selftest.log" \
 		"$RESULTS/ktap-selftest.json" 2>&1 | tr '\n' '|')
 	if [ "$got" = 'PASS kunit s.c|PASS guest a|FAIL guest b|ERROR guest <missing>|' ]; then
 		result ok "harness: the KTAP reader reports a failed and a never reported test"
@@ -125,7 +125,7 @@ fi
 # The test kernel, from patches/ as they stand: what users apply.
 stage "check: building the test kernel"
 if bash "$PVX_ROOT/scripts/build.sh" test >> "$RESULTS/check.log" 2>&1 &&
-	bash "$PVX_ROOT/scripts/initramfs.sh" >> "$RESULTS/check.log" 2>&1; then
+	bash "$PVX_ROOT/scripts/bed/initramfs.sh" >> "$RESULTS/check.log" 2>&1; then
 	result ok "build: the test kernel builds from patches/"
 else
 	result fail "build: the test kernel builds from patches/" "see $RESULTS/check.log"
@@ -173,9 +173,9 @@ if part patches; then
 	# Bisectable: every prefix of the series compiles (verdict kept by
 	# a hash of the series, the config and the script).
 	h=$( { cat "$PVX_ROOT"/patches/*.patch "$PVX_CACHE/build/test/.config" \
-		"$PVX_ROOT/scripts/patches.sh"; } | md5sum | cut -c1-16)
+		"$PVX_ROOT/scripts/series/patches.sh"; } | md5sum | cut -c1-16)
 	cached_verdict prefixes "$h" "patches: every prefix of the series builds its pvx directories (W=1)" \
-		bash "$PVX_ROOT/scripts/patches.sh" prefixes
+		bash "$PVX_ROOT/scripts/series/patches.sh" prefixes
 	build_verdict nopvx "patches: kernel builds with CONFIG_PVX=n"
 	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ] &&
@@ -196,11 +196,11 @@ if part patches; then
 		# a disk, and the KUnit suites run as their modules load.
 		rc=0
 		if in_time modules; then
-			bash "$PVX_ROOT/scripts/initramfs.sh" modules >> "$RESULTS/check.log" 2>&1 &&
+			bash "$PVX_ROOT/scripts/bed/initramfs.sh" modules >> "$RESULTS/check.log" 2>&1 &&
 			KERNEL=$PVX_CACHE/build/modules/arch/x86/boot/bzImage \
 				BASE_INITRD=$PVX_CACHE/initramfs/modules.cpio.gz DISK=16M \
 				CMD='readlink /sys/block/vda/device/driver; cat /sys/module/pvblk/initstate; dd if=/dev/vda of=/dev/null bs=1M count=16 iflag=direct status=none && echo read-ok' \
-				bash "$PVX_ROOT/scripts/boot.sh" native modules > "$RESULTS/modules.out" 2>&1 || rc=$?
+				bash "$PVX_ROOT/scripts/bed/boot.sh" native modules > "$RESULTS/modules.out" 2>&1 || rc=$?
 			boot_result modules "the modules kernel boots clean" "$rc"
 			if grep -q 'drivers/pvblk-virtio$' "$RESULTS/modules.cmd.log" &&
 				grep -qx live "$RESULTS/modules.cmd.log" && grep -qx read-ok "$RESULTS/modules.cmd.log"; then
@@ -237,7 +237,7 @@ if part harness; then
 		echo "pvx-path-$$" > "$tmpd/marker"
 		rc=0
 		RESULTS=$tmpd CMD="cat $tmpd/marker; echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; echo after-warn" \
-			bash "$PVX_ROOT/scripts/boot.sh" native harness-warn > "$RESULTS/harness-warn.out" 2>&1 || rc=$?
+			bash "$PVX_ROOT/scripts/bed/boot.sh" native harness-warn > "$RESULTS/harness-warn.out" 2>&1 || rc=$?
 		cp "$tmpd"/harness-warn.* "$RESULTS/" 2>/dev/null
 		if grep -qx "pvx-path-$$" "$RESULTS/harness-warn.cmd.log" 2>/dev/null; then
 			result ok "harness: a results dir under /tmp reaches the guest's workload"
@@ -258,14 +258,14 @@ if part harness; then
 	if in_time harness-panic; then
 		rc=0
 		CMD="echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT" \
-			bash "$PVX_ROOT/scripts/boot.sh" kvm harness-panic > "$RESULTS/harness-panic.out" 2>&1 || rc=$?
+			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm harness-panic > "$RESULTS/harness-panic.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-panic "a guest panic on kvm is reported through pvpanic, not tried again" \
 			'the guest kernel panicked \(reported through pvpanic\)'
 	fi
 	if in_time harness-hang; then
 		rc=0
 		KVM_QUIET=60 SMP=2 CMD="sleep 100000" \
-			bash "$PVX_ROOT/scripts/boot.sh" kvm harness-hang > "$RESULTS/harness-hang.out" 2>&1 || rc=$?
+			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm harness-hang > "$RESULTS/harness-hang.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-hang "a hung guest on kvm is reported as one, not tried again" \
 			'the guest hung'
 		# The guest sleeps: L1's diagnosis must place every vCPU in the
@@ -311,7 +311,7 @@ matrix() {
 ); $cmd"
 		append="$append $tricky_append"
 	fi
-	CMD=$cmd APPEND=$append bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
+	CMD=$cmd APPEND=$append bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform" "$name" \
 		> "$RESULTS/$name.out" 2>&1 || rc=$?
 	last_rc=$rc
 	boot_result "$name" "boots clean to init and powers off" "$rc"
@@ -435,7 +435,7 @@ kexec_suite() { # platform
 	# The second kernel gets the first one's command line: its consoles,
 	# and the boot id that lets its init end the boot.
 	CMD="dmesg | sed -n '/pvx-init: workload begins/,\$p'; echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(cat /proc/cmdline)\"" \
-		bash "$PVX_ROOT/scripts/boot.sh" "$1" "$name" > "$RESULTS/$name.out" 2>&1 || rc=$?
+		bash "$PVX_ROOT/scripts/bed/boot.sh" "$1" "$name" > "$RESULTS/$name.out" 2>&1 || rc=$?
 	boot_result "$name" "kexec into a second kernel, both boot clean, no splat" "$rc"
 	n=$(grep -ac '^PVX-INIT' "$RESULTS/$name.kernel.log")
 	if [ "$n" = 2 ] &&
@@ -495,7 +495,7 @@ if part cli; then
 		env KSRC="$fake" bash "$PVX_ROOT/scripts/ksrc.sh"
 	rm -rf "$fake"
 	refuses "APPEND with commas is refused on xen" "must not contain commas" \
-		env APPEND=a,b bash "$PVX_ROOT/scripts/boot.sh" xen
+		env APPEND=a,b bash "$PVX_ROOT/scripts/bed/boot.sh" xen
 	# make run checks its arguments before it builds anything.
 	refuses "SMP above the guest's NR_CPUS is refused before a build" "the guest's NR_CPUS" \
 		env PVX_CACHE=/nonexistent/pvx-cache make -s -C "$PVX_ROOT" run SMP=64
@@ -505,7 +505,7 @@ if part cli; then
 		make -s -C "$PVX_ROOT" run-args KVM_ATTEMPTS=8
 	if in_time no-init; then
 		refuses "a guest that never reaches init fails the boot" "never reached init" \
-			env APPEND=rdinit=/nonexistent TIMEOUT=120 bash "$PVX_ROOT/scripts/boot.sh" native no-init
+			env APPEND=rdinit=/nonexistent TIMEOUT=120 bash "$PVX_ROOT/scripts/bed/boot.sh" native no-init
 	fi
 	# The user's workload and kernel arguments reach the guest byte for
 	# byte through make: $, both kinds of quotes, backslashes, lines.

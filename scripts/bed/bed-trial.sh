@@ -24,7 +24,7 @@
 # Writes RESULTS/bed-trial.csv (variant,workload,boot,verdict) and a
 # Markdown table, RESULTS/bed-trial.md.
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 n=${1:-10}
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N=$n: want a number of boots"
@@ -64,7 +64,7 @@ for v in ${VARIANTS:-default}; do
 			name=$v-$w-$i
 			# shellcheck disable=SC2086
 			env $venv "${wenv[@]}" KVM_ATTEMPTS=1 \
-				bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" > "$RESULTS/$name.out" 2>&1
+				bash "$PVX_ROOT/scripts/bed/boot.sh" kvm "$name" > "$RESULTS/$name.out" 2>&1
 			verdict=$(cut -d: -f2- "$RESULTS/$name.attempts" 2>/dev/null | sed 's/^ //' | head -n 1)
 			# A clean end with a kernel complaint in the log.
 			[ -z "$verdict" ] && grep -q 'kernel reported problems' "$RESULTS/$name.verdict" 2>/dev/null &&

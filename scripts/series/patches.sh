@@ -27,7 +27,7 @@
 #   patches.sh prefixes    build the pvx directories at every patch of
 #                          the series (W=1): each one must compile
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 SERIES_DIR=$PVX_ROOT/scripts/series
 PATCHES=$PVX_ROOT/patches
@@ -196,7 +196,7 @@ scratch() {
 prefixes() {
 	local tree wt out cfg commits c n=0 dirs targets f d log missing
 	# The series as patches/ has it now.
-	tree=$(bash "$PVX_ROOT/scripts/patches.sh" apply)
+	tree=$(bash "$PVX_ROOT/scripts/series/patches.sh" apply)
 	cfg=$PVX_CACHE/build/test/.config
 	[ -f "$cfg" ] || die "build the test kernel first (make build)"
 	commits=$(git -C "$tree" rev-list --reverse "$base..HEAD")

@@ -20,14 +20,14 @@
 #        acpi_pm), in one boot, and with a stock Debian 6.12 kernel's
 #        kvm-clock on the same KVM.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 RESULTS=${RESULTS:-$PVX_RESULTS/bench-$(date +%Y%m%d-%H%M%S)}
 export RESULTS
 mkdir -p "$RESULTS"
 csv=$RESULTS/build.csv
 echo "what,seconds,cores,ccache" > "$csv"
-tree=$(bash "$PVX_ROOT/scripts/patches.sh" apply)
+tree=$(bash "$PVX_ROOT/scripts/series/patches.sh" apply)
 jobs=$(nproc)
 
 timed() { # label ccache command...
@@ -85,26 +85,26 @@ if [[ ",$parts," = *,blk,* ]]; then
 			[ "$guest" = pvx ] && kernel=$bench_kernel
 			KERNEL=$kernel GUEST=$guest DISK=$img DISK_MODEL=$model \
 				CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh" \
-				bash "$PVX_ROOT/scripts/boot.sh" "$platform" "$name" \
+				bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform" "$name" \
 				> "$RESULTS/$name.out" 2>&1 ||
 				stage "bench: blk: $name failed (see $RESULTS/$name.out)"
 			sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
 				"$RESULTS/$name.cmd.log" 2>/dev/null |
 				sed "s/^/$platform,$guest,$drv,/" >> "$blk_csv"
 			[ -f "$RESULTS/$name.kvm.csv" ] &&
-				python3 "$PVX_ROOT/scripts/kvm-exits.py" "$RESULTS/$name.kvm.csv" \
+				python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" "$RESULTS/$name.kvm.csv" \
 					"$RESULTS/$name.cmd.log" "$platform,$guest,$drv" >> "$kvm_csv"
 		done
 	done
 	rm -f "$img"
-	python3 "$PVX_ROOT/scripts/plot.py" "$blk_csv" "$RESULTS/blk.svg"
+	python3 "$PVX_ROOT/scripts/bench/plot.py" "$blk_csv" "$RESULTS/blk.svg"
 fi
 
 hooks_csv=$RESULTS/hooks-kvm-exits.csv
 if [[ ",$parts," = *,hooks,* ]]; then
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
 	stress=$(pvx_guest_tool pvx-stress)
-	python3 "$PVX_ROOT/scripts/kvm-exits.py" --units-header pvx > "$hooks_csv"
+	python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" --units-header pvx > "$hooks_csv"
 	for mode in on off; do
 		name=hooks-kvm-$mode
 		append=
@@ -112,11 +112,11 @@ if [[ ",$parts," = *,hooks,* ]]; then
 		stage "bench: hooks: kvm, pvx $mode"
 		KERNEL=$bench_kernel APPEND=$append \
 			CMD="sh $PVX_ROOT/scripts/bench/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
-			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
+			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm "$name" \
 			> "$RESULTS/$name.out" 2>&1 ||
 			stage "bench: hooks: $name failed (see $RESULTS/$name.out)"
 		[ -f "$RESULTS/$name.kvm.csv" ] &&
-			python3 "$PVX_ROOT/scripts/kvm-exits.py" --units \
+			python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" --units \
 				"$RESULTS/$name.kvm.csv" "$RESULTS/$name.cmd.log" \
 				"$mode" >> "$hooks_csv"
 	done
@@ -134,7 +134,7 @@ if [[ ",$parts," = *,clock,* ]]; then
 		stage "bench: clock: kvm, $guest kernel"
 		KERNEL=$kernel GUEST=$guest \
 			CMD="sh $PVX_ROOT/scripts/bench/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}" \
-			bash "$PVX_ROOT/scripts/boot.sh" kvm "$name" \
+			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm "$name" \
 			> "$RESULTS/$name.out" 2>&1 ||
 			stage "bench: clock: $name failed (see $RESULTS/$name.out)"
 		sed -n 's/^PVX-BENCH: clock \([^ ]*\) ns_per_call=\([0-9.?]*\) syscalls_per_1m=\([0-9]*\)$/\1,\2,\3/p' \
@@ -165,19 +165,19 @@ fi
 		echo
 		echo "Ratios are against the in-tree virtio_blk measured beside it."
 		echo
-		python3 "$PVX_ROOT/scripts/blk-table.py" "$blk_csv"
+		python3 "$PVX_ROOT/scripts/bench/blk-table.py" "$blk_csv"
 		echo
 		echo "![block](blk.svg)"
 		echo
 		echo "## L1 KVM exits (kvm platform)"
 		echo
-		python3 "$PVX_ROOT/scripts/blk-table.py" --exits "$kvm_csv"
+		python3 "$PVX_ROOT/scripts/bench/blk-table.py" --exits "$kvm_csv"
 	fi
 	if [ -f "$hooks_csv" ]; then
 		echo
 		echo "## pv-ops hooks: L1 KVM exits, pvx on vs pvx=off (kvm, same binary, one run)"
 		echo
-		python3 "$PVX_ROOT/scripts/hooks-table.py" "$hooks_csv"
+		python3 "$PVX_ROOT/scripts/bench/hooks-table.py" "$hooks_csv"
 		echo
 		echo "Hooks and their counters after each run: hooks-kvm-on.cmd.log, hooks-kvm-off.cmd.log."
 	fi

@@ -50,7 +50,7 @@ ktap_results() { # name platform [suite...]
 	shift 2
 	guest_tests=0
 	cat "$RESULTS/$name.early.log" "$RESULTS/$name.log" > "$all" 2>/dev/null
-	python3 "$PVX_ROOT/scripts/ktap.py" "$tree" "$all" "$RESULTS/$name.ktap.json" \
+	python3 "$PVX_ROOT/scripts/check/ktap.py" "$tree" "$all" "$RESULTS/$name.ktap.json" \
 		> "$RESULTS/$name.ktap.txt" 2>> "$RESULTS/check.log"
 	rm -f "$all"
 	while read -r st kind case; do
@@ -108,7 +108,7 @@ guest_workload() { # platform name boot-label cmd [kunit-suite...]
 	local p=$1 name=$2 label=$3 cmd=$4 rc=0
 	shift 4
 	in_time "$name" || return 0
-	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $cmd" bash "$PVX_ROOT/scripts/boot.sh" "$p" "$name" \
+	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $cmd" bash "$PVX_ROOT/scripts/bed/boot.sh" "$p" "$name" \
 		> "$RESULTS/$name.out" 2>&1 || rc=$?
 	boot_result "$name" "$label" "$rc"
 	ktap_results "$name" "$p" "$@"

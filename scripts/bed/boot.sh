@@ -34,7 +34,7 @@
 # hung task report anywhere in the kernel's log, workload included), with
 # the cause and the lines quoted.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 platform=${1:-}
 name=${2:-$platform}
@@ -108,14 +108,14 @@ rm -f "$RESULTS/$name.verdict"
 work=$(mktemp -d "$PVX_CACHE/run.XXXXXX")
 trap 'rm -rf "$work" "$RESULTS/$name.l1-diag"' EXIT
 
-bash "$PVX_ROOT/scripts/initramfs.sh" >&2
-[ "$platform" = kvm ] && bash "$PVX_ROOT/scripts/initramfs.sh" l1 >&2
+bash "$PVX_ROOT/scripts/bed/initramfs.sh" >&2
+[ "$platform" = kvm ] && bash "$PVX_ROOT/scripts/bed/initramfs.sh" l1 >&2
 initrd=$work/initrd.gz
 if [ -n "${BASE_INITRD:-}" ]; then
 	[ -f "$BASE_INITRD" ] || die "BASE_INITRD=$BASE_INITRD: no such file"
 	cp "$BASE_INITRD" "$initrd"
 elif [ "${GUEST:-pvx}" = stock ]; then
-	bash "$PVX_ROOT/scripts/initramfs.sh" stock >&2
+	bash "$PVX_ROOT/scripts/bed/initramfs.sh" stock >&2
 	cp "$PVX_CACHE/initramfs/stock.cpio.gz" "$initrd"
 else
 	cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
@@ -254,7 +254,7 @@ kvm)
 			printf 'args=("${args[@]//@l1disk%d@/$(l1dev pvx-l1disk%d)}")\n' "$i" "$i"
 		done
 		printf '"${args[@]}" 2>&1 < /dev/null |\n'
-		printf '\tbash %q %q > /dev/ttyS1\n' "$PVX_ROOT/scripts/guest/kvm-sampler.sh" \
+		printf '\tbash %q %q > /dev/ttyS1\n' "$PVX_ROOT/scripts/bed/guest/kvm-sampler.sh" \
 			"$RESULTS/$name.kvm.csv"
 		# shellcheck disable=SC2016
 		printf 'echo "L1: L2 QEMU exit status ${PIPESTATUS[0]}"\n'
@@ -262,7 +262,7 @@ kvm)
 	mkdir -p "$work/l1"
 	cp "$work/l2.sh" "$work/l1/l2.sh"
 	# What L1 runs when the harness asks it why L2 is silent.
-	printf 'exec bash %q %q\n' "$PVX_ROOT/scripts/guest/l2-diag.sh" "$SMP" > "$work/l1/diag.sh"
+	printf 'exec bash %q %q\n' "$PVX_ROOT/scripts/bed/guest/l2-diag.sh" "$SMP" > "$work/l1/diag.sh"
 	cp "$PVX_CACHE/initramfs/${l1##*/}.cpio.gz" "$work/l1.gz"
 	(cd "$work/l1" && printf '%s\n' l2.sh diag.sh |
 		cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$work/l1.gz"
@@ -311,7 +311,7 @@ stage "boot $name: $platform, $SMP vCPUs, ${MEM} MiB, log $log" >&2
 # harness echoes there counts).
 L1_FAILED='^\[ *[0-9]+\.[0-9]+\] .*(Kernel panic|Oops|\bBUG:|WARNING:|general protection fault|rcu.*(stall|starved)|soft lockup|hard LOCKUP|INFO: task .* blocked)'
 
-# Asks L1 what the silent L2 is doing (scripts/guest/l2-diag.sh, through
+# Asks L1 what the silent L2 is doing (scripts/bed/guest/l2-diag.sh, through
 # the file pvx.diag names) and waits up to 90 s for its answer in L1's log.
 l1_diag() {
 	local i
@@ -354,7 +354,7 @@ run_once() {
 	fi
 	# The guest's "PVX-QMP:" requests; on kvm the L1 serves them.
 	if [ "$platform" != kvm ]; then
-		PVX_LOG=$log PVX_QMP=$qmp bash "$PVX_ROOT/scripts/qmp-hook.sh" \
+		PVX_LOG=$log PVX_QMP=$qmp bash "$PVX_ROOT/scripts/bed/qmp-hook.sh" \
 			> "$RESULTS/$name.qmp.log" 2>&1 &
 		hpid="$hpid $!"
 	fi

@@ -57,8 +57,8 @@ EOF
 	fi
 	printf '%s: %s\n' "$name" "$flushes" >> "$RESULTS/check.log"
 	img=$RESULTS/$name-disk2.img
-	if python3 "$PVX_ROOT/scripts/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
-		python3 "$PVX_ROOT/scripts/holes.py" "$img" data 8 9 >> "$RESULTS/check.log" 2>&1; then
+	if python3 "$PVX_ROOT/scripts/check/holes.py" "$img" hole 0 8 >> "$RESULTS/check.log" 2>&1 &&
+		python3 "$PVX_ROOT/scripts/check/holes.py" "$img" data 8 9 >> "$RESULTS/check.log" 2>&1; then
 		result ok "$name: discard and write-zeroes punched holes in the image"
 	else
 		result fail "$name: discard and write-zeroes punched holes in the image"
