@@ -81,14 +81,16 @@ done
 	echo "| variant | workload | boots | failed | causes |"
 	echo "|---|---|---|---|---|"
 	python3 - "$csv" <<'PY'
-import csv, sys, collections
+import csv, sys, collections, re
 rows = list(csv.DictReader(open(sys.argv[1])))
 groups = collections.OrderedDict()
 for r in rows:
     groups.setdefault((r["variant"], r["workload"]), []).append(r["verdict"])
 for (v, w), verdicts in groups.items():
     bad = [x for x in verdicts if x != "clean end"]
-    causes = collections.Counter(b.split("; L1 saw:")[0].split(" (")[0] for b in bad)
+    # One cause per kind: without the diagnosis, the detail and the time stamp.
+    causes = collections.Counter(re.sub(r"\[ *[0-9.]+\] ", "", b.split("; L1 saw:")[0].split(" (")[0])
+                                 for b in bad)
     print("| %s | %s | %d | %d | %s |" % (v, w, len(verdicts), len(bad),
           "; ".join("%s: %d" % kv for kv in causes.items()) or "-"))
 PY
