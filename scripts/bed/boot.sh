@@ -5,7 +5,8 @@
 #   boot.sh PLATFORM [NAME]
 #
 # PLATFORM  native  QEMU TCG, no hypervisor CPUID bit or leaves
-#           kvm     real KVM, nested: Debian's 6.12 kernel as L1 under
+#           kvm     real KVM, nested: Debian's kernel (6.12, or 6.1 with
+#                   BED_L1_KERNEL=6.1, see below) as L1 under
 #                   QEMU TCG (emulated SVM) runs the kernel as L2
 #           xen     Xen 4.17 under QEMU TCG, the kernel as PV dom0
 # NAME      log name in the results dir (default: PLATFORM)
