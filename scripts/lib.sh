@@ -27,6 +27,14 @@ export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 PVX_T0=${PVX_T0:-$(date +%s)}
 export PVX_T0
 
+# pvx_results PREFIX: RESULTS, the results dir of this job (a new one
+# under PVX_RESULTS unless RESULTS is set), exported and made.
+pvx_results() {
+	RESULTS=${RESULTS:-$PVX_RESULTS/$1-$(date +%Y%m%d-%H%M%S)}
+	export RESULTS
+	mkdir -p "$RESULTS"
+}
+
 # stage "text": progress line with the time since the command started.
 stage() {
 	local now

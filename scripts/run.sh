@@ -8,8 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 platform=${1:-kvm}
-RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
-export RESULTS
+pvx_results run
 bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform"
 rc=$?
 log=$RESULTS/$platform.log

@@ -22,9 +22,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-RESULTS=${RESULTS:-$PVX_RESULTS/bench-$(date +%Y%m%d-%H%M%S)}
-export RESULTS
-mkdir -p "$RESULTS"
+pvx_results bench
 csv=$RESULTS/build.csv
 echo "what,seconds,cores,ccache" > "$csv"
 tree=$(bash "$PVX_ROOT/scripts/series/patches.sh" apply)
@@ -38,6 +36,18 @@ timed() { # label ccache command...
 	t1=$(date +%s.%N)
 	printf '%s,%.1f,%s,%s\n' "$label" "$(echo "$t1 - $t0" | bc)" "$jobs" "$cc" >> "$csv"
 	stage "bench: $label $(tail -n 1 "$csv" | cut -d, -f2)s"
+}
+
+# One bench boot: stage line, boot.sh with the given environment, its
+# output in RESULTS/NAME.out; a failed boot is reported and the bench
+# goes on (its rows are missing from the tables).
+bench_boot() { # part platform name label VAR=value...
+	local part=$1 platform=$2 name=$3
+	stage "bench: $part: $4"
+	shift 4
+	env "$@" bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform" "$name" \
+		> "$RESULTS/$name.out" 2>&1 ||
+		stage "bench: $part: $name failed (see $RESULTS/$name.out)"
 }
 
 parts=${BENCH:-build,blk,hooks,clock}
@@ -80,14 +90,11 @@ if [[ ",$parts," = *,blk,* ]]; then
 			[ "$cfg" = pvx:virtio ] && drv=pvblk
 			[ "$cfg" = stock:virtio ] && drv=virtio_blk
 			name=blk-$platform-$drv
-			stage "bench: blk: $platform, $drv"
 			kernel=
 			[ "$guest" = pvx ] && kernel=$bench_kernel
-			KERNEL=$kernel GUEST=$guest DISK=$img DISK_MODEL=$model \
-				CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh" \
-				bash "$PVX_ROOT/scripts/bed/boot.sh" "$platform" "$name" \
-				> "$RESULTS/$name.out" 2>&1 ||
-				stage "bench: blk: $name failed (see $RESULTS/$name.out)"
+			bench_boot blk "$platform" "$name" "$platform, $drv" \
+				KERNEL="$kernel" GUEST="$guest" DISK="$img" DISK_MODEL="$model" \
+				CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh"
 			sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
 				"$RESULTS/$name.cmd.log" 2>/dev/null |
 				sed "s/^/$platform,$guest,$drv,/" >> "$blk_csv"
@@ -109,12 +116,9 @@ if [[ ",$parts," = *,hooks,* ]]; then
 		name=hooks-kvm-$mode
 		append=
 		[ $mode = off ] && append=pvx=off
-		stage "bench: hooks: kvm, pvx $mode"
-		KERNEL=$bench_kernel APPEND=$append \
-			CMD="sh $PVX_ROOT/scripts/bench/hooks-bench.sh $stress ${BENCH_UNITS:-2000}" \
-			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm "$name" \
-			> "$RESULTS/$name.out" 2>&1 ||
-			stage "bench: hooks: $name failed (see $RESULTS/$name.out)"
+		bench_boot hooks kvm "$name" "kvm, pvx $mode" \
+			KERNEL="$bench_kernel" APPEND="$append" \
+			CMD="sh $PVX_ROOT/scripts/bench/hooks-bench.sh $stress ${BENCH_UNITS:-2000}"
 		[ -f "$RESULTS/$name.kvm.csv" ] &&
 			python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" --units \
 				"$RESULTS/$name.kvm.csv" "$RESULTS/$name.cmd.log" \
@@ -131,12 +135,9 @@ if [[ ",$parts," = *,clock,* ]]; then
 		name=clock-kvm-$guest
 		kernel=
 		[ $guest = pvx ] && kernel=$bench_kernel
-		stage "bench: clock: kvm, $guest kernel"
-		KERNEL=$kernel GUEST=$guest \
-			CMD="sh $PVX_ROOT/scripts/bench/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}" \
-			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm "$name" \
-			> "$RESULTS/$name.out" 2>&1 ||
-			stage "bench: clock: $name failed (see $RESULTS/$name.out)"
+		bench_boot clock kvm "$name" "kvm, $guest kernel" \
+			KERNEL="$kernel" GUEST="$guest" \
+			CMD="sh $PVX_ROOT/scripts/bench/clock-bench.sh $timers/clock-bench ${BENCH_CALLS:-200000}"
 		sed -n 's/^PVX-BENCH: clock \([^ ]*\) ns_per_call=\([0-9.?]*\) syscalls_per_1m=\([0-9]*\)$/\1,\2,\3/p' \
 			"$RESULTS/$name.cmd.log" 2>/dev/null | sed "s/^/$guest,/" >> "$clock_csv" ||
 			true

@@ -40,20 +40,32 @@ def read_snaps(kvm_csv):
     return snap, order
 
 
-def units_main(kvm_csv, cmd_log, prefix):
-    snap, order = read_snaps(kvm_csv)
-    units = {}
+def read_marks(cmd_log, pattern):
+    """Each phase's numbers from the guest's PVX-* lines matching pattern."""
+    marks = {}
     with open(cmd_log, errors="replace") as f:
         for line in f:
-            m = re.match(r"PVX-UNITS: (\S+) (\d+) ([0-9.]+)", line)
+            m = re.match(pattern, line)
             if m:
-                units[m.group(1)] = (int(m.group(2)), float(m.group(3)))
+                marks[m.group(1)] = m.groups()[1:]
+    return marks
+
+
+def phase_deltas(kvm_csv, counters):
+    """(phase, [end - begin per counter]) for each phase with both marks."""
+    snap, order = read_snaps(kvm_csv)
     for phase in order:
         b, e = snap.get((phase, "begin")), snap.get((phase, "end"))
-        if not b or not e or phase not in units:
+        if b and e:
+            yield phase, [e.get(c, 0) - b.get(c, 0) for c in counters]
+
+
+def units_main(kvm_csv, cmd_log, prefix):
+    units = read_marks(cmd_log, r"PVX-UNITS: (\S+) (\d+) ([0-9.]+)")
+    for phase, delta in phase_deltas(kvm_csv, ALL):
+        if phase not in units:
             continue
-        delta = [e.get(c, 0) - b.get(c, 0) for c in ALL]
-        n, secs = units[phase]
+        n, secs = int(units[phase][0]), float(units[phase][1])
         print(",".join([prefix, phase] + [str(x) for x in delta] +
                        [str(n), "%.3f" % secs,
                         "%.2f" % (delta[0] / n) if n else "",
@@ -70,19 +82,9 @@ def main():
         return
     kvm_csv, cmd_log, prefix = sys.argv[1:4]
     runtime = float(os.environ.get("BENCH_RUNTIME", "10"))
-    snap, order = read_snaps(kvm_csv)
-    ios = {}
-    with open(cmd_log, errors="replace") as f:
-        for line in f:
-            m = re.match(r"PVX-BENCH: (\S+) iops=\d+ bw_kib=\d+ ios=(\d+)", line)
-            if m:
-                ios[m.group(1)] = int(m.group(2))
-    for phase in order:
-        b, e = snap.get((phase, "begin")), snap.get((phase, "end"))
-        if not b or not e:
-            continue
-        delta = [e.get(c, 0) - b.get(c, 0) for c in COUNTERS]
-        n = ios.get(phase, 0)
+    ios = read_marks(cmd_log, r"PVX-BENCH: (\S+) iops=\d+ bw_kib=\d+ ios=(\d+)")
+    for phase, delta in phase_deltas(kvm_csv, COUNTERS):
+        n = int(ios[phase][0]) if phase in ios else 0
         per_io = "%.2f" % (delta[0] / n) if n else ""
         print(",".join([prefix, phase] + [str(x) for x in delta] +
                        [str(n) if n else "", per_io,
