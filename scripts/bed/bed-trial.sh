@@ -8,11 +8,14 @@
 #   bed-trial.sh [N]     N boots per variant and workload (default 10)
 #
 # VARIANTS (default "default"): any of
-#   default      the bed as make check runs it (kvm_amd npt=0 in L1)
+#   default      the bed as make check runs it (kvm_amd npt=0 in L1, which
+#                patches its code on one CPU)
 #   npt1         kvm_amd npt=1 in L1 (L2 on nested paging, which L0's
 #                TCG emulates)
 #   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
 #   l1-1cpu      L1 with one vCPU (L2 keeps SMP)
+#   l1-smp-patch L1 patches its code with all its CPUs online (the
+#                default before 2026-11-30: BED_L1_ONE_CPU_PATCH=0)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
 #   qemu10       L0 is QEMU 10.0 from bookworm-backports (unpacked under
 #                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
@@ -28,9 +31,7 @@ set -uo pipefail
 
 n=${1:-10}
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N=$n: want a number of boots"
-RESULTS=${RESULTS:-$PVX_RESULTS/bed-trial-$(date +%Y%m%d-%H%M%S)}
-export RESULTS
-mkdir -p "$RESULTS"
+pvx_results bed-trial
 csv=$RESULTS/bed-trial.csv
 echo "variant,workload,boot,verdict" > "$csv"
 stress=$(pvx_guest_tool pvx-stress)
@@ -41,6 +42,7 @@ variant_env() { # variant
 	tcg-single) echo "BED_TCG=single" ;;
 	npt1) echo "BED_NPT=1" ;;
 	l1-1cpu) echo "BED_L1_SMP=1" ;;
+	l1-smp-patch) echo "BED_L1_ONE_CPU_PATCH=0" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;

@@ -272,13 +272,18 @@ kvm)
 	# L2 on L1's shadow page tables: with TCG's emulated nested paging
 	# (1) L2 died in most boots, see README), BED_TCG (multi, single:
 	# L0's TCG threads), BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's
-	# vCPUs), BED_L1_APPEND (more L1 kernel arguments), BED_L1_KERNEL (6.12
+	# vCPUs), BED_L1_ONE_CPU_PATCH (1, the default: L1 boots on one CPU
+	# and onlines the others only once nothing is left for it to patch in
+	# its own code, see guest/l1-init; 0: all at boot),
+	# BED_L1_APPEND (more L1 kernel arguments), BED_L1_KERNEL (6.12
 	# or 6.1: Debian's L1 kernel, see pvx_l1_dir). L1's RCU stall
 	# timeout is 60 s, not 21: under nested fio its vCPUs, emulated on
 	# this machine's 2 cores, fell behind that long now and then (an L1
 	# stall ends the attempt as a bed failure; the guest's own kernel
 	# keeps the default). BED_QEMU: L0's QEMU (another build than
 	# Debian's qemu-system-x86_64, see bed-trial.sh).
+	l1_maxcpus=
+	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_maxcpus=maxcpus=1
 	qemu=("${BED_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
@@ -287,7 +292,7 @@ kvm)
 	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 $l1_maxcpus ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	;;

@@ -12,10 +12,13 @@ csv=$1
 qmp=${2:-/run/pvx-l2.qmp}
 here=$(dirname "$0")
 echo "phase,event,counter,value" > "$csv"
+# L1's VM that never runs (see l1-init) is not L2.
+keeper=$(cat /run/pvx-keeper.pid 2>/dev/null)
 snapshot() { # phase event
 	local d f
 	for d in /sys/kernel/debug/kvm/*-*/; do
 		[ -d "$d" ] || continue
+		[ -n "$keeper" ] && [[ "$d" = */"$keeper"-*/ ]] && continue
 		for f in exits io_exits mmio_exits halt_exits irq_exits \
 			 hypercalls irq_injections nmi_injections \
 			 insn_emulation signal_exits request_irq_exits \

@@ -35,9 +35,12 @@ timeout 40 python3 "$here/../qmp.py" --hmp /run/pvx-l2.qmp 30 "${cmds[@]}" 2>&1 
 	lapic >= 0 && /^(ISR|IRR)/ { gsub(/\t/, " "); l[lapic] = l[lapic] " " $0 }
 	END { for (c in l) print "vcpu " c ": lapic" l[c] }'
 
+# L1's VM that never runs (see l1-init) is not L2.
+keeper=$(cat /run/pvx-keeper.pid 2>/dev/null)
 snap() { # the counters of every L2 VM, "NAME VALUE" lines
 	local d f
 	for d in /sys/kernel/debug/kvm/*-*/; do
+		[ -n "$keeper" ] && [[ "$d" = */"$keeper"-*/ ]] && continue
 		for f in exits halt_exits halt_wakeup io_exits mmio_exits irq_exits \
 			 hypercalls irq_injections nmi_injections signal_exits; do
 			[ -r "$d$f" ] && echo "$f $(cat "$d$f")"
@@ -51,6 +54,7 @@ paste -d ' ' /run/pvx-diag.0 /run/pvx-diag.1 |
 	awk '{ s = s sprintf(" %s +%d", $1, $4 - $2) } END { print "kvm: in 5 s" s }'
 
 for p in /proc/[0-9]*; do
+	[ "${p#/proc/}" = "$keeper" ] && continue
 	case "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" in
 	qemu-system-x86_64\ * | *kvm-sampler.sh*) ;;
 	*) continue ;;
