@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves
 	ccache cpio xz-utils zstd kmod rsync git quilt python3 python3-ply python3-git
-	sparse busybox-static fio e2fsprogs util-linux strace
+	sparse busybox-static fio e2fsprogs util-linux procps strace
 	"$PVX_KPKG"
 	qemu-system-x86 qemu-utils
 	xen-hypervisor-4.17-amd64

@@ -383,7 +383,9 @@ run_once() {
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
 			[ "${KVM_QUIET:-300}" != 0 ]; then
 			size=$(stat -c %s "$log" "$RESULTS/$name.early.log" 2>/dev/null | tr "\n" " ") || true
-			if [ "$size" != "$log_size" ]; then
+			# The guest's quiet starts when L1 starts it.
+			if [ "$size" != "$log_size" ] ||
+				! grep -aq '^L1: running L2' "$RESULTS/$name.l1.log" 2>/dev/null; then
 				log_size=$size
 				quiet_since=$now
 			elif [ $((now - quiet_since)) -ge "${KVM_QUIET:-300}" ]; then

@@ -54,7 +54,10 @@ verdict() { # name
 }
 
 [ $# -gt 0 ] || set -- prefixes nopvx modules
+# No verdict of an earlier run in RESULTS is taken for this one's.
 for v; do
 	rm -f "$RESULTS/$v.vrc"
+done
+for v; do
 	verdict "$v"
 done

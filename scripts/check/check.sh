@@ -138,7 +138,7 @@ build_result() { # name label
 		set -- "$2" "$PVX_CACHE/verdicts/$v".*
 		result ok "$1" "verdict cached for these inputs ($(date -r "$2" '+%F %T'))" ;;
 	0) result ok "$2" ;;
-	'') result fail "$2" "not run" ;;
+	'') result fail "$2" "not run${builds_note:+: $builds_note}" ;;
 	*)
 		# The command's own last error.
 		result fail "$2" "$(grep -E 'pvx: error|error:' "$log" | tail -n 1 |
@@ -157,11 +157,30 @@ fi
 # clock suites mostly sleep) and are reported after the boots. They
 # touch no file the boots read: their own work trees and build dirs.
 builds_pid=
+builds_note=
+bg_boots=()
+# What runs in the background does not outlive make check.
+kill_tree() { # pid: it and every process below it
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+stop_background() {
+	local p
+	[ -n "$builds_pid" ] && kill -0 "$builds_pid" 2>/dev/null &&
+		kill -- -"$builds_pid" 2>/dev/null
+	for p in "${bg_boots[@]}"; do
+		kill -0 "$p" 2>/dev/null && kill_tree "$p"
+	done
+	return 0
+}
+trap stop_background EXIT
 if [ "$only" = all ]; then
 	setsid chrt -i 0 ionice -c 3 bash "$PVX_ROOT/scripts/check/builds.sh" \
 		>> "$RESULTS/check.log" 2>&1 &
 	builds_pid=$!
-	trap '[ -n "$builds_pid" ] && kill -- -"$builds_pid" 2>/dev/null' EXIT
 fi
 
 # The harness tests itself: a guest that raises a WARN while its workload
@@ -421,7 +440,9 @@ if part clock; then
 		clock_boot "$p" "$stable" &
 		pids+=($!)
 	done
+	bg_boots=("${pids[@]}")
 	[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+	bg_boots=()
 	clock_judge kvm
 	clock_judge xen
 fi
@@ -446,15 +467,20 @@ if part patches; then
 		while kill -0 "$builds_pid" 2>/dev/null && [ "$(date +%s)" -lt "$PVX_DEADLINE" ]; do
 			sleep 5
 		done
-		kill -- -"$builds_pid" 2>/dev/null
-		wait "$builds_pid"
+		if kill -0 "$builds_pid" 2>/dev/null; then
+			kill -- -"$builds_pid" 2>/dev/null
+			builds_note="stopped at make check's deadline"
+		fi
+		wait "$builds_pid" || builds_note=${builds_note:-"builds.sh exited $? (see $RESULTS/check.log)"}
 		builds_pid=
 	else
-		bash "$PVX_ROOT/scripts/check/builds.sh" >> "$RESULTS/check.log" 2>&1
+		bash "$PVX_ROOT/scripts/check/builds.sh" >> "$RESULTS/check.log" 2>&1 ||
+			builds_note="builds.sh exited $? (see $RESULTS/check.log)"
 	fi
 	build_result prefixes "patches: every prefix of the series builds its pvx directories (W=1)"
 	build_result nopvx "patches: kernel builds with CONFIG_PVX=n"
-	if ! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
+	if grep -qx 'cached\|0' "$RESULTS/nopvx.vrc" 2>/dev/null &&
+		! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ] &&
 		! grep -q 'x86_hyper_pvx' "$PVX_CACHE/build/nopvx/System.map"; then
 		result ok "patches: CONFIG_PVX=n leaves no pvx code in the kernel"
@@ -551,17 +577,22 @@ fi
 # The bed: L1 patched none of its own code once all its CPUs were online
 # (what its one-CPU start is for, see scripts/bed/guest/l1-init: a patch
 # with two vCPUs running can leave one of them a stale int3), in every
-# kvm boot that ran to its end (a boot the harness stops has no count).
+# kvm boot; each one that ended clean must have said how often.
 l1n=0
 l1bad=
 for f in "$RESULTS"/*.l1.log; do
 	[ -f "$f" ] || continue
+	n=$(basename "$f" .l1.log)
 	c=$(sed -n 's/^L1: code patched with all CPUs online: \([0-9]*\) times.*/\1/p' "$f" | tail -n 1)
-	[ -n "$c" ] || continue
+	if [ -z "$c" ]; then
+		[ "$(head -n 1 "$RESULTS/$n.verdict" 2>/dev/null)" = clean ] &&
+			l1bad+="${l1bad:+, }$n: no count"
+		continue
+	fi
 	l1n=$((l1n + 1))
-	[ "$c" = 0 ] || l1bad+="${l1bad:+, }$(basename "$f" .l1.log): $c"
+	[ "$c" = 0 ] || l1bad+="${l1bad:+, }$n: $c"
 done
-if [ "$l1n" -gt 0 ]; then
+if [ "$l1n" -gt 0 ] || [ -n "$l1bad" ]; then
 	if [ -z "$l1bad" ]; then
 		result ok "bed: L1 patched none of its code with all CPUs online" "$l1n kvm boots"
 	else

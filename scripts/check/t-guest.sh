@@ -106,6 +106,7 @@ kunit_report() {
 # environment); boot.sh's status in RESULTS/NAME.rc.
 guest_boot() { # platform name cmd
 	local rc=0
+	rm -f "$RESULTS/$2.rc"
 	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $3" bash "$PVX_ROOT/scripts/bed/boot.sh" "$1" "$2" \
 		> "$RESULTS/$2.out" 2>&1 || rc=$?
 	echo "$rc" > "$RESULTS/$2.rc"
