@@ -27,6 +27,14 @@ export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 PVX_T0=${PVX_T0:-$(date +%s)}
 export PVX_T0
 
+# pvx_guest_paths: what a guest's workload may use from this machine
+# (the checkout, the cache, the results dir), one a line, for the guest
+# initramfs's pvx/paths: the guest's init binds them back when they lie
+# under the /tmp or /run it mounts afresh.
+pvx_guest_paths() {
+	realpath -m "$PVX_ROOT" "$PVX_CACHE" "${RESULTS:-$PVX_RESULTS}"
+}
+
 # pvx_results PREFIX: RESULTS, the results dir of this job (a new one
 # under PVX_RESULTS unless RESULTS is set), exported and made.
 pvx_results() {

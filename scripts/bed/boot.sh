@@ -128,9 +128,7 @@ if [ -n "${CMD:-}${SCRIPT:-}" ]; then
 	else
 		cp "$SCRIPT" "$work/user/pvx/user.sh"
 	fi
-	# What the workload may use from this machine: the guest binds these
-	# back when they lie under the /tmp or /run it mounts afresh.
-	realpath -m "$PVX_ROOT" "$PVX_CACHE" "$RESULTS" > "$work/user/pvx/paths"
+	pvx_guest_paths > "$work/user/pvx/paths"
 	(cd "$work/user" && find . | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 fi
 

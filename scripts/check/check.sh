@@ -403,6 +403,8 @@ kexec_suite() { # platform
 	dmesg | grep -E 'pvclock: kvm: MSRs|pvx: hooks pv' | sed 's/^/PVX-KEXEC: /'
 	$timers/clock-bench 100000
 	EOF
+	# Its workload's tools may lie under /tmp too (a cache there).
+	pvx_guest_paths > "$tmp/pvx/paths"
 	cp "$PVX_CACHE/initramfs/guest.cpio.gz" "$initrd"
 	(cd "$tmp" && find pvx | cpio -o -H newc --quiet -R 0:0 | gzip -1 -n) >> "$initrd"
 	rm -rf "$tmp"
