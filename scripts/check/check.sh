@@ -155,7 +155,9 @@ fi
 # cached) run beside the boots at idle priority: they take only the CPU
 # time the boots leave (a nested kvm boot keeps one of two CPUs busy, the
 # clock suites mostly sleep) and are reported after the boots. They
-# touch no file the boots read: their own work trees and build dirs.
+# apply the series again (the same commit as the lint step's: no file
+# of the tree the boots read changes) and build in their own work trees
+# and build dirs; no step between here and their report applies or builds.
 builds_pid=
 builds_note=
 # The builds do not outlive make check.
