@@ -281,7 +281,9 @@ kvm)
 	# keeps the default). BED_QEMU: L0's QEMU (another build than
 	# Debian's qemu-system-x86_64, see bed-trial.sh).
 	l1_maxcpus=
-	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_maxcpus=maxcpus=1
+	# no_ipi_broadcast=1: L1 would enable its IPI shorthand key (a patch)
+	# as the last CPU comes online.
+	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_maxcpus="maxcpus=1 no_ipi_broadcast=1"
 	qemu=("${BED_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
