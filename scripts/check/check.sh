@@ -130,6 +130,11 @@ else
 	finish
 fi
 
+# Whether builds.sh's build NAME passed in this run (or its pass is cached).
+build_passed() { # name
+	grep -qx 'cached\|0' "$RESULTS/$1.vrc" 2>/dev/null
+}
+
 # A build's verdict from builds.sh (RESULTS/NAME.vrc, NAME.build.log).
 build_result() { # name label
 	local v=$1 log=$RESULTS/$1.build.log
@@ -371,17 +376,19 @@ fi
 # and the kernel's own timer selftests, built from the same tree. Whether
 # the host offers a stable clock is the bed's known setup: KVM on L1 does
 # (its TSC is stable), Xen under TCG does not.
-clock_boot() { # platform stable
+clock_suite() { # platform stable
 	# exec: after the suspend at its end the 9p root is gone, and no
 	# process may be left to page in from it (see clock-test.sh).
-	TIMEOUT=1500 guest_boot "$1" "clock-$1" \
+	TIMEOUT=1500 guest_workload "$1" "clock-$1" "boots clean, timer selftests run" \
 		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
 }
-clock_judge() { # platform
-	[ -f "$RESULTS/clock-$1.rc" ] &&
-		guest_judge "$1" "clock-$1" "boots clean, timer selftests run"
-}
 
+# kexec on kvm: the running kernel takes its clock and steal-time areas
+# back from the host (its reboot notifiers) and boots a second kernel in
+# place (kexec_file_load), which must come up clean, register its own and
+# run its clock on them. The second kernel's initrd carries its workload;
+# the first prints its workload's kernel log and ends its workload section
+# itself ("PVX-CMD-END: kexec"), as it never returns.
 kexec_suite() { # platform
 	local name=kexec-$1 rc=0 tmp initrd=$RESULTS/kexec-$1-initrd.gz n
 	in_time "$name" || return 0
@@ -423,13 +430,8 @@ fi
 # gives the main thread 10 ms to block before a CPU timer of the process
 # fires, and failed when both clock boots ran side by side.
 if part clock; then
-	for p in kvm xen; do
-		in_time "clock-$p" || continue
-		stable=0
-		[ "$p" = kvm ] && stable=1
-		clock_boot "$p" "$stable"
-		clock_judge "$p"
-	done
+	clock_suite kvm 1
+	clock_suite xen 0
 fi
 if part clock kexec; then
 	kexec_suite kvm
@@ -464,7 +466,7 @@ if part patches; then
 	fi
 	build_result prefixes "patches: every prefix of the series builds its pvx directories (W=1)"
 	build_result nopvx "patches: kernel builds with CONFIG_PVX=n"
-	if grep -qx 'cached\|0' "$RESULTS/nopvx.vrc" 2>/dev/null &&
+	if build_passed nopvx &&
 		! grep -q '^CONFIG_PVX=y' "$PVX_CACHE/build/nopvx/.config" &&
 		[ -f "$PVX_CACHE/build/nopvx/System.map" ] &&
 		! grep -q 'x86_hyper_pvx' "$PVX_CACHE/build/nopvx/System.map"; then
@@ -473,7 +475,7 @@ if part patches; then
 		result fail "patches: CONFIG_PVX=n leaves no pvx code in the kernel"
 	fi
 	build_result modules "patches: kernel builds with pvx tests as modules"
-	if grep -qx 'cached\|0' "$RESULTS/modules.vrc" 2>/dev/null; then
+	if build_passed modules; then
 		for ko in pvx_detect_kunit pvclock_kunit pvblk pvblk_virtio pvblk_kunit; do
 			if find "$PVX_CACHE/build/modules/mod" -name "$ko.ko" | grep -q .; then
 				result ok "patches: $ko.ko built as a module"

@@ -103,29 +103,15 @@ kunit_report() {
 
 # Boot PLATFORM as NAME running the workload CMD (an in-guest suite that
 # prints KTAP; disks, kernel arguments and time limit from the caller's
-# environment); boot.sh's status in RESULTS/NAME.rc.
-guest_boot() { # platform name cmd
-	local rc=0
-	rm -f "$RESULTS/$2.rc"
-	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $3" bash "$PVX_ROOT/scripts/bed/boot.sh" "$1" "$2" \
-		> "$RESULTS/$2.out" 2>&1 || rc=$?
-	echo "$rc" > "$RESULTS/$2.rc"
-}
-
-# Report guest_boot's boot NAME and every test of its suite.
-guest_judge() { # platform name boot-label [kunit-suite...]
-	local p=$1 name=$2 label=$3
-	shift 3
-	boot_result "$name" "$label" "$(cat "$RESULTS/$name.rc" 2>/dev/null || echo 1)"
+# environment), then report the boot and every test of the suite.
+guest_workload() { # platform name boot-label cmd [kunit-suite...]
+	local p=$1 name=$2 label=$3 cmd=$4 rc=0
+	shift 4
+	in_time "$name" || return 0
+	CMD="export KTAP_HELPERS=$KTAP_HELPERS; $cmd" bash "$PVX_ROOT/scripts/bed/boot.sh" "$p" "$name" \
+		> "$RESULTS/$name.out" 2>&1 || rc=$?
+	boot_result "$name" "$label" "$rc"
 	ktap_results "$name" "$p" "$@"
 	[ "$guest_tests" -gt 0 ] ||
 		result fail "$name: the in-guest suite printed its KTAP" "none in $RESULTS/$name.cmd.log"
-}
-
-guest_workload() { # platform name boot-label cmd [kunit-suite...]
-	local p=$1 name=$2 label=$3 cmd=$4
-	shift 4
-	in_time "$name" || return 0
-	guest_boot "$p" "$name" "$cmd"
-	guest_judge "$p" "$name" "$label" "$@"
 }
