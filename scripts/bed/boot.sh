@@ -532,6 +532,17 @@ classify() {
 }
 
 : > "$RESULTS/$name.attempts"
+# The bed this boot ran on (kvm), for scripts/bed/bed-tally.py: what its
+# deaths count against.
+if [ "$platform" = kvm ]; then
+	l1smp=${BED_L1_SMP:-$SMP}
+	ocp=$([ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] && echo 0 || echo 1)
+	printf 'npt=%s one_cpu_patch=%s no_ipi_broadcast=%s l1_cpus=%s%s%s%s%s%s\n' \
+		"${BED_NPT:-0}" "$ocp" "$ocp" "$([ "$l1smp" = 1 ] && echo 0 || echo "0-$((l1smp - 1))")" \
+		"${BED_TCG:+ tcg=$BED_TCG}" "${BED_L1_CPU:+ l1_cpu=$BED_L1_CPU}" \
+		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" "${BED_QEMU:+ qemu=$BED_QEMU}" \
+		"${BED_L1_APPEND:+ l1_append=$BED_L1_APPEND}" > "$RESULTS/$name.bed"
+fi
 max=1
 [ "$platform" = kvm ] && max=$ATTEMPTS
 for ((attempt = 1; attempt <= max; attempt++)); do
