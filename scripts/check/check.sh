@@ -117,6 +117,34 @@ if part static; then
 	else
 		result fail "harness: the complaint scanner finds the kernel's and Xen's, early console included" "got '$got'"
 	fi
+	# The bed's tally (scripts/bed/bed-tally.py) on made-up kvm boots: a
+	# clean one, a death L1 proved then a clean retry, harness-panic's
+	# expected panic, a clean end with a kernel complaint.
+	tally=$RESULTS/bed-tally-selftest
+	mkdir -p "$tally"
+	t0=$(date +%s) i=0
+	for n in k1 k2 harness-panic k3; do
+		echo 'L1: running L2' > "$tally/$n.l1.log"
+		echo 'npt=0 one_cpu_patch=1' > "$tally/$n.bed"
+		: > "$tally/$n.attempts"
+		echo clean > "$tally/$n.verdict"
+	done
+	printf '%s\n' 'attempt 1 of 3: the test bed failed: L1 says x' 'attempt 2 of 3: clean end' \
+		> "$tally/k2.attempts"
+	echo 'attempt 1 of 3: the guest kernel panicked (reported through pvpanic)' \
+		> "$tally/harness-panic.attempts"
+	printf '%s\n' failed x > "$tally/harness-panic.verdict"
+	printf '%s\n' failed 'kernel reported problems (1 lines):' > "$tally/k3.verdict"
+	for n in k1 k2 harness-panic k3; do
+		i=$((i + 1))
+		touch -d "@$((t0 - 100 + i))" "$tally/$n.verdict"
+	done
+	got=$(python3 "$PVX_ROOT/scripts/bed/bed-tally.py" "$tally" 2>&1 | sed -n 2,4p | tr -s ' \n' '  ')
+	if [ "$got" = ' 5 attempts since '"$(date -d "@$((t0 - 99))" '+%F %H:%M')"', 1 died, 1 clean with a kernel complaint without a death: the last 3 in a row, at most 3 in a row died 1: the test bed failed: L1 says x ' ]; then
+		result ok "harness: the bed tally counts a death before a retry, not a harness test's own panic"
+	else
+		result fail "harness: the bed tally counts a death before a retry, not a harness test's own panic" "got '$got'"
+	fi
 fi
 [ "$only" = static ] && finish
 
