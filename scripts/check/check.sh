@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: the static checks of the series first (seconds), then the
-# builds, the harness's tests of itself, the boot matrix with KUnit on
-# every platform, the in-guest suites and the command-line checks. Prints
+# test kernel's build, the clock boots (beside the series' other builds),
+# the harness's tests of itself, the boot matrix with KUnit on every
+# platform, the other in-guest suites and the command-line checks. Prints
 # one "ok"/"not ok" line per test (also in RESULTS/summary.txt) and ends
 # with "N passed, N failed" alone on a line.
 #
@@ -186,8 +187,9 @@ fi
 # The series' other builds (every prefix, CONFIG_PVX=n, the modules
 # kernel: 8-10 minutes on a fresh machine, nothing when their verdicts are
 # cached) run beside the boots at idle priority: they take only the CPU
-# time the boots leave (a nested kvm boot keeps one of two CPUs busy, the
-# clock suites mostly sleep) and are reported after the boots. They
+# time the boots leave (the clock boots, which come first, mostly sleep;
+# a nested kvm boot keeps both CPUs busy much of the time) and are
+# reported after the boots. They
 # apply the series again (the same commit as the lint step's: no file
 # of the tree the boots read changes) and build in their own work trees
 # and build dirs; no step between here and their report applies or builds.
@@ -204,6 +206,32 @@ if [ "$only" = all ]; then
 	setsid chrt -i 0 ionice -c 3 bash "$PVX_ROOT/scripts/check/builds.sh" \
 		>> "$RESULTS/check.log" 2>&1 &
 	builds_pid=$!
+fi
+
+# pvclock on kvm and xen: the clocksource, the vDSO, CPU hotplug, suspend
+# and the kernel's own timer selftests, built from the same tree. Whether
+# the host offers a stable clock is the bed's known setup: KVM on L1 does
+# (its TSC is stable), Xen under TCG does not.
+clock_suite() { # platform stable
+	# exec: after the suspend at its end the 9p root is gone, and no
+	# process may be left to page in from it (see clock-test.sh).
+	TIMEOUT=1500 guest_workload "$1" "clock-$1" "boots clean, timer selftests run" \
+		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
+}
+
+if part clock kexec; then
+	timers=$(pvx_timer_tests)
+fi
+# The clock boots first: they mostly sleep (the timer selftests), and the
+# builds above take the CPU time they leave. One clock boot at a time:
+# posix_timers' "check signal distribution" gives the main thread 10 ms
+# to block before a CPU timer of the process fires, and failed when both
+# clock boots ran side by side. The builds run at idle priority: the
+# scheduler runs a boot's QEMU first, though they still share this
+# machine's caches and memory with it.
+if part clock; then
+	clock_suite kvm 1
+	clock_suite xen 0
 fi
 
 # The harness tests itself: a guest that raises a WARN while its workload
@@ -263,10 +291,17 @@ if part harness; then
 	fi
 	if in_time harness-hang; then
 		rc=0
-		KVM_QUIET=60 SMP=2 CMD="sleep 100000" \
+		KVM_QUIET=30 SMP=2 CMD="sleep 100000" \
 			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm harness-hang > "$RESULTS/harness-hang.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-hang "a hung guest on kvm is reported as one, not tried again" \
 			'the guest hung'
+		# What hung is the workload, not the boot before it.
+		if grep -aq '^PVX-CMD-BEGIN' "$RESULTS/harness-hang.log" 2>/dev/null; then
+			result ok "harness: the hung guest had begun its workload"
+		else
+			result fail "harness: the hung guest had begun its workload" \
+				"no PVX-CMD-BEGIN in $RESULTS/harness-hang.log"
+		fi
 		# The guest sleeps: L1's diagnosis must place every vCPU in the
 		# kernel under test (System.map) and say whether it halts.
 		n=0
@@ -400,17 +435,6 @@ if part matrix; then
 	BYTES=1 HOOKS=xen matrix xen xen "" xen-pv xen none
 fi
 
-# pvclock on kvm and xen: the clocksource, the vDSO, CPU hotplug, suspend
-# and the kernel's own timer selftests, built from the same tree. Whether
-# the host offers a stable clock is the bed's known setup: KVM on L1 does
-# (its TSC is stable), Xen under TCG does not.
-clock_suite() { # platform stable
-	# exec: after the suspend at its end the 9p root is gone, and no
-	# process may be left to page in from it (see clock-test.sh).
-	TIMEOUT=1500 guest_workload "$1" "clock-$1" "boots clean, timer selftests run" \
-		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
-}
-
 # kexec on kvm: the running kernel takes its clock and steal-time areas
 # back from the host (its reboot notifiers) and boots a second kernel in
 # place (kexec_file_load), which must come up clean, register its own and
@@ -451,16 +475,6 @@ kexec_suite() { # platform
 	ktap_results "$name" "$1"
 }
 
-if part clock kexec; then
-	timers=$(pvx_timer_tests)
-fi
-# One clock boot at a time: posix_timers' "check signal distribution"
-# gives the main thread 10 ms to block before a CPU timer of the process
-# fires, and failed when both clock boots ran side by side.
-if part clock; then
-	clock_suite kvm 1
-	clock_suite xen 0
-fi
 if part clock kexec; then
 	kexec_suite kvm
 fi
