@@ -87,7 +87,7 @@ def attempts_of(d, name):
 
 
 def short(cause):
-    cause = re.sub(r"\[ *[0-9.]+\] ", "", cause.split("; L1 saw:")[0])
+    cause = re.sub(r"\[ *[0-9.]+\] ", "", re.split(r"; L[01] saw:", cause)[0])
     return re.sub(r" \([0-9]+s\)$", "", cause)
 
 
@@ -106,7 +106,9 @@ def main(argv):
         for path in glob.glob(os.path.join(top, "**", "*.l1.log"), recursive=True):
             d, base = os.path.split(path)
             name = base[:-len(".l1.log")]
-            if re.search(r"\.attempt[0-9]+$", name):
+            # Earlier attempts; the made-up boots of make check's own test
+            # of this script (kept under its results before 2026-12-01).
+            if re.search(r"\.attempt[0-9]+$", name) or "bed-tally-selftest" in d:
                 continue
             v = os.path.join(d, name + ".verdict")
             if not os.path.exists(v) or os.path.getmtime(v) < since:

@@ -91,7 +91,7 @@ for r in rows:
 for (v, w), verdicts in groups.items():
     bad = [x for x in verdicts if x != "clean end"]
     # One cause per kind: without the diagnosis, the detail and the time stamp.
-    causes = collections.Counter(re.sub(r"\[ *[0-9.]+\] ", "", b.split("; L1 saw:")[0].split(" (")[0])
+    causes = collections.Counter(re.sub(r"\[ *[0-9.]+\] ", "", re.split(r"; L[01] saw:", b)[0].split(" (")[0])
                                  for b in bad)
     print("| %s | %s | %d | %d | %s |" % (v, w, len(verdicts), len(bad),
           "; ".join("%s: %d" % kv for kv in causes.items()) or "-"))

@@ -288,13 +288,16 @@ kvm)
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "${BED_L1_SMP:-$SMP}"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
+	      -name pvx-l1,debug-threads=on
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 $l1_maxcpus ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kallsyms=$RESULTS/$name.l1-kallsyms pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 $l1_maxcpus ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
+	# L0's monitor, for l0_diag: a socket path has at most 107 bytes.
+	[ ${#work} -gt 96 ] || qemu+=(-qmp "unix:$work/l0.qmp,server=on,wait=off")
 	;;
 xen)
 	xen=$PVX_CACHE/xen-4.17
@@ -346,6 +349,16 @@ l1_diag_summary() {
 	echo "${out:-an empty diagnosis}"
 }
 
+# Asks L0's QEMU where L1's vCPUs are and what its own threads do
+# (scripts/bed/l0-diag.py, about 4 s), while it still runs: when L1
+# complained or stalled, or L2 fell silent. Into NAME.l0-diag.
+l0_diag() {
+	[ "$platform" = kvm ] && kill -0 "$qpid" 2>/dev/null || return 0
+	timeout 40 python3 "$PVX_ROOT/scripts/bed/l0-diag.py" "$qpid" "$work/l0.qmp" \
+		"$RESULTS/$name.l1-kallsyms" "$(dirname "$KERNEL")/../../../System.map" \
+		> "$RESULTS/$name.l0-diag" 2>&1 || true
+}
+
 run_once() {
 	start=$(date +%s)
 	"${qemu[@]}" < /dev/null > "$work/qemu.out" 2>&1 &
@@ -378,6 +391,7 @@ run_once() {
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
 			grep -aqE "$L1_FAILED" "$RESULTS/$name.l1.log" 2>/dev/null; then
 			verdict="the test bed failed"
+			l0_diag
 			break
 		fi
 		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] &&
@@ -395,8 +409,10 @@ run_once() {
 					verdict="L1 stalled: no heartbeat for ${beat}s"
 				else
 					verdict="the guest hung: no output for ${KVM_QUIET:-300}s, L1 alive"
+					l0_diag
 					l1_diag
 				fi
+				[ -s "$RESULTS/$name.l0-diag" ] || l0_diag
 				break
 			fi
 		fi
@@ -480,6 +496,13 @@ pvx_symbolize() { # text
 	EOF
 }
 
+# L0's diagnosis in one line ("; L0 saw: ..."), where there is one.
+l0_diag_summary() {
+	local l
+	l=$(sed -n 's/^summary: //p' "$RESULTS/$name.l0-diag" 2>/dev/null | cut -c1-400)
+	[ -z "$l" ] || printf '; L0 saw: %s (all of it in %s)' "$l" "$RESULTS/$name.l0-diag"
+}
+
 # Why a boot that did not end cleanly ended: sets cause, and bed=1 when
 # L1's own log proves the nested test bed failed (the only case that is
 # tried again).
@@ -503,7 +526,7 @@ classify() {
 	case "$verdict" in "L1 stalled"*) what=${what:-$verdict} ;; esac
 	if [ -n "$what" ]; then
 		bed=1
-		cause="the test bed failed: L1 says '$what'"
+		cause="the test bed failed: L1 says '$what'$(l0_diag_summary)"
 		return
 	fi
 	st=$(sed -n 's/^L1: L2 QEMU exit status \([0-9]*\).*/\1/p' "$l1log" 2>/dev/null | tail -n 1) || true
@@ -553,7 +576,8 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 		: > "$RESULTS/$name.l1.log"
 		rm -f "$RESULTS/$name.l2-qemu.log" "$RESULTS/$name.early.log" \
 			"$RESULTS/$name.qmp.log" "$RESULTS/$name.l0-qemu.log" \
-			"$RESULTS/$name.l1-diag"
+			"$RESULTS/$name.l1-diag" "$RESULTS/$name.l0-diag" \
+			"$RESULTS/$name.l1-kallsyms"
 	fi
 	for ((i = 0; i < ${#scratch[@]}; i += 2)); do
 		rm -f "${scratch[i]}"
@@ -567,7 +591,7 @@ for ((attempt = 1; attempt <= max; attempt++)); do
 	# Tried again only when L1 proves that the test bed failed, and never
 	# when the guest complained first: that is the guest's failure.
 	[ -n "$bed" ] && [ "$attempt" -lt "$max" ] && ! scan_splats || break
-	for f in l1.log log l2-qemu.log early.log l0-qemu.log; do
+	for f in l1.log log l2-qemu.log early.log l0-qemu.log l0-diag l1-kallsyms; do
 		[ -f "$RESULTS/$name.$f" ] && cp "$RESULTS/$name.$f" "$RESULTS/$name.attempt$attempt.$f"
 	done
 	stage "boot $name: attempt $attempt of $max: $cause; trying again" >&2
@@ -615,6 +639,8 @@ if [ ${#fail[@]} -gt 0 ]; then
 	{ echo failed; printf '%s\n' "${fail[@]}"; } > "$RESULTS/$name.verdict"
 	exit 90
 fi
+# L1's symbols serve only a failure's diagnosis (3 MB).
+rm -f "$RESULTS/$name.l1-kallsyms"
 echo clean > "$RESULTS/$name.verdict"
 if [ "$attempt" -gt 1 ]; then
 	stage "boot $name: clean on attempt $attempt of $max ($(head -n 1 "$RESULTS/$name.attempts"))" >&2

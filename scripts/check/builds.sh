@@ -12,8 +12,9 @@
 #
 # For each NAME writes RESULTS/NAME.vrc ("cached", 0, or the failed
 # command's status) and RESULTS/NAME.build.log; check.sh reports them.
-# It needs the test kernel built (its .config) and nothing else of
-# check.sh, so that check.sh can run it beside its boots.
+# It needs the test kernel built and nothing else of check.sh, so that
+# check.sh can run it beside its boots; nothing may build the test kernel
+# meanwhile (the first nopvx and modules builds copy its build dir).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 

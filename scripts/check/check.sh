@@ -121,8 +121,8 @@ if part static; then
 	# The bed's tally (scripts/bed/bed-tally.py) on made-up kvm boots: a
 	# clean one, a death L1 proved then a clean retry, harness-panic's
 	# expected panic, a clean end with a kernel complaint.
-	tally=$RESULTS/bed-tally-selftest
-	mkdir -p "$tally"
+	# Not under RESULTS, where the tally would count them later.
+	tally=$(mktemp -d)
 	t0=$(date +%s) i=0
 	for n in k1 k2 harness-panic k3; do
 		echo 'L1: running L2' > "$tally/$n.l1.log"
@@ -130,7 +130,8 @@ if part static; then
 		: > "$tally/$n.attempts"
 		echo clean > "$tally/$n.verdict"
 	done
-	printf '%s\n' 'attempt 1 of 3: the test bed failed: L1 says x' 'attempt 2 of 3: clean end' \
+	printf '%s\n' 'attempt 1 of 3: the test bed failed: L1 says x; L0 saw: L1 cpu 0 at 0x1 ?, hlt 0' \
+		'attempt 2 of 3: clean end' \
 		> "$tally/k2.attempts"
 	echo 'attempt 1 of 3: the guest kernel panicked (reported through pvpanic)' \
 		> "$tally/harness-panic.attempts"
@@ -146,6 +147,7 @@ if part static; then
 	else
 		result fail "harness: the bed tally counts a death before a retry, not a harness test's own panic" "got '$got'"
 	fi
+	rm -rf "$tally"
 fi
 [ "$only" = static ] && finish
 
@@ -314,6 +316,17 @@ if part harness; then
 		else
 			result fail "harness: a hung guest's report says where each of its 2 vCPUs was" \
 				"$n placed: $(grep -o 'L1 saw: .*' "$RESULTS/harness-hang.verdict" | cut -c1-300)"
+		fi
+		# And L0's, just before L1's (what it gives when L1 itself
+		# fails): where each of L1's 2 vCPUs was, in L1's code, in L2's
+		# (running L2) or in user space.
+		m=$(grep -cE '^L0: sample 2: L1 cpu [01] rip 0x[0-9a-f]+ (user|(L1|L2) [A-Za-z0-9_.]+\+0x[0-9a-f]+( \[[a-z0-9_]+\])?( or L2 .*)?) rfl ' \
+			"$RESULTS/harness-hang.l0-diag" 2>/dev/null)
+		if [ "$m" = 2 ]; then
+			result ok "harness: L0's diagnosis says where each of L1's 2 vCPUs was"
+		else
+			result fail "harness: L0's diagnosis says where each of L1's 2 vCPUs was" \
+				"${m:-0} placed: $(grep -a '^summary' "$RESULTS/harness-hang.l0-diag" 2>/dev/null | cut -c1-300)"
 		fi
 	fi
 fi
