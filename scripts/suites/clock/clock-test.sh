@@ -10,8 +10,8 @@
 # (HOST_EPOCH: the machine's time when it started the guest; skipped
 # without it), that clock_gettime(CLOCK_MONOTONIC) goes through the vDSO
 # or not as CLOCK_STABLE says, and runs inconsistency-check over every
-# clock id (SECONDS each, default 3), nanosleep, nsleep-lat, raw_skew and
-# posix_timers. Then takes CPU 1 offline and back (a CPU coming online
+# clock id (SECONDS each, default 3), nanosleep, nsleep-lat, raw_skew
+# (beside the tests before it: it sleeps 120 s) and posix_timers. Then takes CPU 1 offline and back (a CPU coming online
 # registers its time area before it reads the clock) and suspends and
 # resumes the guest (pm_test "core": non-boot CPUs off, syscore suspend;
 # needs CONFIG_PM_DEBUG), and checks the clock after each.
@@ -76,16 +76,37 @@ t_selftest() { # NAME [ARGUMENT...]
 	shift
 	ktap_print_msg "--- selftest $name${*:+ $*}"
 	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null
-	rc=$?
-	tail -n 30 /tmp/st.out | sed 's/^/# /'
+	st_verdict $? /tmp/st.out
+}
+
+# raw_skew sleeps 120 s between its two readings of the clocks and does
+# nothing else: it starts with the first test (st_start) and runs beside
+# the ones before it in the list; its result comes in its place.
+st_start() { # NAME
+	"$st/$1" > "/tmp/$1.out" 2>&1 < /dev/null &
+	eval "st_pid_$1=\$!"
+}
+t_selftest_started() { # NAME
+	name=$1
+	ktap_print_msg "--- selftest $name (started with the first test)"
+	eval "pid=\${st_pid_$name:-}"
+	[ -n "$pid" ] || nok "it was not started" || return
+	wait "$pid"
+	st_verdict $? "/tmp/$name.out"
+}
+
+# The verdict on selftest $name, from its exit status and output.
+st_verdict() { # RC OUTPUT
+	rc=$1
+	tail -n 30 "$2" | sed 's/^/# /'
 	# posix_timers of the 6.12.y tree carries three cases for the
 	# ignored-signal handling reworked in 6.13 (check_sig_ign SIGEV_SIGNAL,
 	# check_rearm, check_delete): they fail the same way on bare metal
 	# with the TSC, whatever the clock. Every other case must pass.
 	if [ "$name" = posix_timers ] && [ $rc != 0 ]; then
-		other=$(grep '^not ok' /tmp/st.out | grep -vE \
+		other=$(grep '^not ok' "$2" | grep -vE \
 			'check_sig_ign SIGEV_SIGNAL$|check_rearm$|check_delete$')
-		total=$(grep -c '^ok ' /tmp/st.out)
+		total=$(grep -c '^ok ' "$2")
 		{ [ -z "$other" ] && [ "$total" -ge 15 ]; } ||
 			nok "rc=$rc, $total cases pass: $(echo "$other" | head -n 2)" ||
 			return
@@ -93,7 +114,7 @@ t_selftest() { # NAME [ARGUMENT...]
 		return 0
 	fi
 	[ $rc = 0 ] ||
-		nok "rc=$rc: $(grep -E 'not ok|FAIL|fail' /tmp/st.out | head -n 2)"
+		nok "rc=$rc: $(grep -E 'not ok|FAIL|fail' "$2" | head -n 2)"
 }
 
 # After CPU 1 came back, and after a resume: pvclock is still the
@@ -166,7 +187,7 @@ suite() { # count|run count|defer
 	$1 "timers selftest inconsistency-check -t $secs" t_selftest inconsistency-check -t "$secs"
 	$1 "timers selftest nanosleep" t_selftest nanosleep
 	$1 "timers selftest nsleep-lat" t_selftest nsleep-lat
-	$1 "timers selftest raw_skew" t_selftest raw_skew
+	$1 "timers selftest raw_skew" t_selftest_started raw_skew
 	$1 "timers selftest posix_timers" t_selftest posix_timers
 	$1 "clock: CPU 1 offline and online 3 times: pvclock on CPU 1, monotonic across CPUs" \
 		t_hotplug
@@ -225,6 +246,7 @@ esac
 suite count count
 ktap_set_plan "$plan"
 copy_tools || tools_err="cannot copy the tools to tmpfs ($td)"
+st_start raw_skew
 suite run defer
 run_deferred
 ktap_finished
