@@ -37,16 +37,19 @@ def read(path):
 
 
 def bed_of(d, name):
-    """The bed's settings as one string, the same for the same bed."""
+    """The bed's settings as one string, the same for the same bed; None
+    where neither NAME.bed nor L1's log tells."""
     text = read(os.path.join(d, name + ".bed")).strip()
     if text:
         return text
-    # Older boots: what L1 said of itself.
+    # Older boots: what L1 said of itself. Its kernel command line comes
+    # only in the dump L1 prints as L2 ends (never where L1 died or the
+    # harness stopped it).
     logs = "".join(read(p) for p in [os.path.join(d, name + ".l1.log")] +
                    glob.glob(os.path.join(d, glob.escape(name) + ".attempt*.l1.log")))
     m = re.search(r"Command line: (.*)", logs)
     if not m:
-        return "unknown (L1 never printed its command line)"
+        return None
     cmd = m.group(1)
     npt = re.search(r"pvx\.kvm_amd=npt=([01])", cmd)
     m = TRIAL.match(name)
@@ -56,9 +59,11 @@ def bed_of(d, name):
              "one_cpu_patch=%d" % ("maxcpus=1" in cmd),
              "no_ipi_broadcast=%d" % ("no_ipi_broadcast=1" in cmd),
              "l1_cpus=%s" % (cpus.group(1) if cpus else "?")]
-    # What the log cannot show: L0's TCG, L1's CPU model, kernel, QEMU.
-    if variant in ("tcg-single", "l1-epyc", "qemu10", "qemu10-npt1", "l1-6.1"):
-        parts.append("trial=" + variant)
+    # What the log cannot show (L0's TCG, L1's CPU model, kernel, QEMU),
+    # from a bed-trial name, as NAME.bed writes it.
+    parts += {"tcg-single": ["tcg=single"], "l1-epyc": ["l1_cpu=EPYC-v4,-pku,-xsave"],
+              "l1-6.1": ["l1_kernel=6.1"], "qemu10": ["qemu=10.0"],
+              "qemu10-npt1": ["qemu=10.0"]}.get(variant, [])
     return " ".join(parts)
 
 
@@ -80,6 +85,8 @@ def attempts_of(d, name):
                 outcome = "complaint"
         elif last and cause.startswith(EXPECTED.get(name, "\0")):
             outcome = "expected"
+        elif cause.startswith("stopped at the deadline"):
+            outcome = "stopped"
         else:
             outcome = "died"
         out.append((cause, outcome))
@@ -97,6 +104,8 @@ def main(argv):
     since = 0
     if "--since" in argv:
         i = argv.index("--since")
+        if i + 1 >= len(argv):
+            sys.exit("--since: want a date, YYYY-MM-DD")
         since = time.mktime(time.strptime(argv[i + 1], "%Y-%m-%d"))
         del argv[i:i + 2]
     dirs = argv or [os.path.join(os.environ.get("PVX_CACHE",
@@ -116,9 +125,19 @@ def main(argv):
             boots.append((os.path.getmtime(v), d, name))
     boots.sort()
 
+    # A boot whose bed nothing tells ran on the bed of the other boots of
+    # its results dir (one make check or trial run uses one bed).
+    beds = {(d, name): bed_of(d, name) for t, d, name in boots}
+    by_dir = collections.defaultdict(collections.Counter)
+    for (d, name), bed in beds.items():
+        if bed:
+            by_dir[d][bed] += 1
     per_bed = collections.OrderedDict()
     for t, d, name in boots:
-        bed = bed_of(d, name)
+        bed = beds[(d, name)]
+        if not bed:
+            bed = (by_dir[d].most_common(1)[0][0] if by_dir[d] else
+                   "unknown (nothing in its results dir tells)")
         for cause, outcome in attempts_of(d, name):
             per_bed.setdefault(bed, []).append((t, d, name, cause, outcome))
             if listing:
@@ -128,7 +147,12 @@ def main(argv):
         print()
 
     for bed, atts in per_bed.items():
+        # A boot make check's deadline stopped tells nothing of the bed.
+        atts = [a for a in atts if a[4] != "stopped"]
+        if not atts:
+            continue
         deaths = [a for a in atts if a[4] == "died"]
+        l1 = sum(short(a[3]).startswith(("the test bed failed", "L1 ")) for a in deaths)
         complaints = sum(a[4] == "complaint" for a in atts)
         run = longest = 0
         for a in atts:
@@ -136,8 +160,9 @@ def main(argv):
             longest = max(longest, run)
         first = time.strftime("%Y-%m-%d %H:%M", time.localtime(atts[0][0]))
         print("bed: %s" % bed)
-        print("  %d attempts since %s, %d died, %d clean with a kernel complaint" %
-              (len(atts), first, len(deaths), complaints))
+        print("  %d attempts since %s, %d died (%d of them L1 itself), "
+              "%d clean with a kernel complaint" %
+              (len(atts), first, len(deaths), l1, complaints))
         print("  without a death: the last %d in a row, at most %d in a row" % (run, longest))
         for cause, n in collections.Counter(short(a[3]) for a in deaths).most_common():
             print("    died %d: %s" % (n, cause[:160]))

@@ -379,9 +379,9 @@ run_once() {
 	fi
 
 	# Watch the log: done, dead, or out of time. On kvm a guest that has
-	# printed nothing for KVM_QUIET seconds (default 300; the longest quiet
-	# test, raw_skew, takes 2 minutes) has hung, and L1 complaining stops
-	# the boot at once.
+	# printed nothing for KVM_QUIET seconds (default 300; a test may sleep
+	# for minutes, raw_skew for 2) has hung, and L1 complaining stops the
+	# boot at once.
 	verdict=
 	end_at=0
 	log_size=-1

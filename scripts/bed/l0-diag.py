@@ -42,8 +42,8 @@ class Symbols:
 
     def name(self, addr):
         i = bisect.bisect_right(self.keys, addr) - 1
-        # Past the last symbol, or far from any: not this kernel's code.
-        if i < 0 or i == len(self.keys) - 1 or addr - self.keys[i] > 0x10000:
+        # Before the first symbol, or far from any: not this kernel's code.
+        if i < 0 or addr - self.keys[i] > 0x10000:
             return None
         # "name+off [module]"
         return "%s+%#x%s" % (self.syms[i][1], addr - self.keys[i], self.syms[i][2])
