@@ -21,6 +21,11 @@
 #                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
 #   qemu10-npt1  both
 #   l1-6.1       L1 runs bookworm's own 6.1 kernel instead of 6.12
+#   l1-notscdl   L1 never uses the TSC deadline mode of its local APIC timer
+#                (lapic=notscdeadline): an L1 was seen with both vCPUs
+#                halted and no timer interrupt for 5 minutes
+#   l1-idle-poll L1 never halts (idle=poll; both of this machine's CPUs
+#                stay busy): the same failure cannot happen there
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU).
@@ -46,6 +51,8 @@ variant_env() { # variant
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
+	l1-notscdl) echo "BED_L1_APPEND=lapic=notscdeadline" ;;
+	l1-idle-poll) echo "BED_L1_APPEND=idle=poll" ;;
 	l1-6.1)
 		BED_L1_KERNEL=6.1 bash "$PVX_ROOT/scripts/deps.sh" >&2 || die "deps for $1"
 		echo "BED_L1_KERNEL=6.1" ;;
