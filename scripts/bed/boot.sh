@@ -402,18 +402,21 @@ run_once() {
 				! grep -aq '^L1: running L2' "$RESULTS/$name.l1.log" 2>/dev/null; then
 				log_size=$size
 				quiet_since=$now
-			elif [ $((now - quiet_since)) -ge "${KVM_QUIET:-300}" ]; then
-				# L1 beats every 20 s on its console.
+			else
+				# L1 beats every 20 s on its console: an L1 that missed
+				# four beats while L2 has been quiet for a minute has
+				# stalled, and L2 with it (no need to wait KVM_QUIET).
 				beat=$(( now - $(stat -c %Y "$RESULTS/$name.l1.log" 2>/dev/null || echo 0) ))
-				if [ "$beat" -gt 90 ]; then
+				if [ "$beat" -gt 90 ] && [ $((now - quiet_since)) -ge 60 ]; then
 					verdict="L1 stalled: no heartbeat for ${beat}s"
-				else
+					l0_diag
+					break
+				elif [ $((now - quiet_since)) -ge "${KVM_QUIET:-300}" ]; then
 					verdict="the guest hung: no output for ${KVM_QUIET:-300}s, L1 alive"
 					l0_diag
 					l1_diag
+					break
 				fi
-				[ -s "$RESULTS/$name.l0-diag" ] || l0_diag
-				break
 			fi
 		fi
 		if [ "$end_at" = 0 ] && [ -n "${PVX_DEADLINE:-}" ] && [ "$now" -ge "$PVX_DEADLINE" ]; then
