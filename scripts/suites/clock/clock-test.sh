@@ -11,8 +11,9 @@
 # without it), that clock_gettime(CLOCK_MONOTONIC) goes through the vDSO
 # or not as CLOCK_STABLE says, and runs inconsistency-check over every
 # clock id (SECONDS each, default 3), nanosleep, nsleep-lat, raw_skew
-# (beside the tests before it: it sleeps 120 s) and posix_timers. Then takes CPU 1 offline and back (a CPU coming online
-# registers its time area before it reads the clock) and suspends and
+# (beside the tests before it: it sleeps 120 s) and posix_timers. Then
+# takes CPU 1 offline and back (a CPU coming online registers its time
+# area before it reads the clock) and suspends and
 # resumes the guest (pm_test "core": non-boot CPUs off, syscore suspend;
 # needs CONFIG_PM_DEBUG), and checks the clock after each.
 #
