@@ -191,14 +191,14 @@ if part patches; then
 		bash "$PVX_ROOT/scripts/build.sh" lint
 fi
 # The series' other builds (every prefix, CONFIG_PVX=n, the modules
-# kernel: 8-10 minutes on a fresh machine, nothing when their verdicts are
-# cached) run beside the boots at idle priority: they take only the CPU
-# time the boots leave (the clock boots, which come first, mostly sleep;
-# a nested kvm boot keeps both CPUs busy much of the time) and are
-# reported after the boots. They
-# apply the series again (the same commit as the lint step's: no file
-# of the tree the boots read changes) and build in their own work trees
-# and build dirs; no step between here and their report applies or builds.
+# kernel: about 7 minutes on a fresh machine, nothing when their verdicts
+# are cached) run beside the boots at idle priority: they take only the
+# CPU time the boots leave (the clock boots, which come first, mostly
+# sleep; a nested kvm boot keeps both CPUs busy much of the time) and are
+# reported after the boots. They apply the series again (the same commit
+# as the lint step's: no file of the tree the boots read changes) and
+# build in their own work trees and build dirs; no step between here and
+# their report applies or builds.
 builds_pid=
 builds_note=
 # The builds do not outlive make check.
