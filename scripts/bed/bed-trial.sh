@@ -8,12 +8,16 @@
 #   bed-trial.sh [N]     N boots per variant and workload (default 10)
 #
 # VARIANTS (default "default"): any of
-#   default      the bed as make check runs it (kvm_amd npt=0 in L1, which
-#                patches its code on one CPU)
+#   default      the bed as make check runs most kvm boots (kvm_amd npt=0
+#                in L1, L1 with one vCPU, which L2's vCPUs share, and
+#                which polls when idle)
+#   l1-2cpu      L1 with two vCPUs, which patches its code on one CPU (the
+#                default before 2026-12-01; make check's clock-kvm boot)
 #   npt1         kvm_amd npt=1 in L1 (L2 on nested paging, which L0's
 #                TCG emulates)
 #   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
-#   l1-1cpu      L1 with one vCPU (L2 keeps SMP)
+#   l1-1cpu      L1 with one vCPU (L2 keeps SMP): the default since
+#                2026-12-01
 #   l1-smp-patch L1 patches its code with all its CPUs online (the
 #                default before 2026-11-30: BED_L1_ONE_CPU_PATCH=0)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
@@ -24,8 +28,10 @@
 #   l1-notscdl   L1 never uses the TSC deadline mode of its local APIC timer
 #                (lapic=notscdeadline): an L1 was seen with both vCPUs
 #                halted and no timer interrupt for 5 minutes
-#   l1-idle-poll L1 never halts (idle=poll; both of this machine's CPUs
-#                stay busy): the same failure cannot happen there
+#   l1-idle-poll L1 never halts (idle=poll; each vCPU of L1 keeps one of
+#                this machine's CPUs busy): the same failure cannot happen
+#                there (the default with one L1 vCPU since 2026-12-01)
+#   l1-halt      L1 halts when idle (the default with more than one vCPU)
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU).
@@ -47,12 +53,14 @@ variant_env() { # variant
 	tcg-single) echo "BED_TCG=single" ;;
 	npt1) echo "BED_NPT=1" ;;
 	l1-1cpu) echo "BED_L1_SMP=1" ;;
+	l1-2cpu) echo "BED_L1_SMP=2" ;;
 	l1-smp-patch) echo "BED_L1_ONE_CPU_PATCH=0" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
 	l1-notscdl) echo "BED_L1_APPEND=lapic=notscdeadline" ;;
-	l1-idle-poll) echo "BED_L1_APPEND=idle=poll" ;;
+	l1-idle-poll) echo "BED_L1_IDLE=poll" ;;
+	l1-halt) echo "BED_L1_IDLE=halt" ;;
 	l1-6.1)
 		BED_L1_KERNEL=6.1 bash "$PVX_ROOT/scripts/deps.sh" >&2 || die "deps for $1"
 		echo "BED_L1_KERNEL=6.1" ;;

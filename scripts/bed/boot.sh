@@ -66,6 +66,13 @@ max_smp=$(sed -n 's/^CONFIG_NR_CPUS=//p' "$PVX_ROOT/scripts/config/guest.config"
 	die "SMP=$SMP: want a vCPU count, 1-$max_smp (the guest's NR_CPUS)"
 ATTEMPTS=${KVM_ATTEMPTS:-3}
 [[ "$ATTEMPTS" =~ ^[1-3]$ ]] || die "KVM_ATTEMPTS=$ATTEMPTS: want 1-3"
+# The kvm bed's L1: its vCPUs (BED_L1_SMP, default 1: L2's vCPUs share
+# it) and how it idles (BED_L1_IDLE: poll, the default with one vCPU, or
+# halt, with more; see run_once's list of bed variants).
+L1_SMP=${BED_L1_SMP:-1}
+[[ "$L1_SMP" =~ ^[1-9]$ ]] || die "BED_L1_SMP=$L1_SMP: want 1-9 vCPUs for L1"
+L1_IDLE=${BED_L1_IDLE:-$([ "$L1_SMP" = 1 ] && echo poll || echo halt)}
+[[ "$L1_IDLE" =~ ^(poll|halt)$ ]] || die "BED_L1_IDLE=$L1_IDLE: want poll or halt"
 [[ "$MEM" =~ ^[1-9][0-9]*$ ]] && [ "$MEM" -ge 128 ] && [ "$MEM" -le 16384 ] ||
 	die "MEM=$MEM: want guest memory in MiB, 128-16384"
 [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "TIMEOUT=$TIMEOUT: want seconds"
@@ -270,6 +277,11 @@ kvm)
 	# L2 on L1's shadow page tables: with TCG's emulated nested paging
 	# (1) L2 died in most boots, see README), BED_TCG (multi, single:
 	# L0's TCG threads), BED_L1_CPU (L1's CPU model), BED_L1_SMP (L1's
+	# vCPUs: 1 by default, which L2's vCPUs share; with two, L1 died on
+	# its own in 11 of 62 boots, see README), BED_L1_IDLE (poll: L1 runs
+	# idle=poll and never halts, the default with one vCPU, which then
+	# keeps one of this machine's CPUs busy; a halted L1 was seen to miss
+	# its timer interrupt for minutes; halt: the default with more
 	# vCPUs), BED_L1_ONE_CPU_PATCH (1, the default: L1 boots on one CPU
 	# and onlines the others only once nothing is left for it to patch in
 	# its own code, see guest/l1-init; 0: all at boot),
@@ -280,20 +292,21 @@ kvm)
 	# stall ends the attempt as a bed failure; the guest's own kernel
 	# keeps the default). BED_QEMU: L0's QEMU (another build than
 	# Debian's qemu-system-x86_64, see bed-trial.sh).
-	l1_maxcpus=
+	l1_args=
 	# no_ipi_broadcast=1: L1 would enable its IPI shorthand key (a patch)
 	# as the last CPU comes online.
-	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_maxcpus="maxcpus=1 no_ipi_broadcast=1"
+	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_args="maxcpus=1 no_ipi_broadcast=1"
+	[ "$L1_IDLE" = halt ] || l1_args+=" idle=poll"
 	qemu=("${BED_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
-	      -smp "${BED_L1_SMP:-$SMP}"
+	      -smp "$L1_SMP"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
 	      -name pvx-l1,debug-threads=on
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"
 	      -initrd "$work/l1.gz"
-	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kallsyms=$RESULTS/$name.l1-kallsyms pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 $l1_maxcpus ${BED_L1_APPEND:-}"
+	      -append "console=ttyS0 panic=-1 loglevel=5 transparent_hugepage=never pvx.results=$RESULTS pvx.diag=$RESULTS/$name.l1-diag pvx.kallsyms=$RESULTS/$name.l1-kallsyms pvx.kvm_amd=npt=${BED_NPT:-0} rcupdate.rcu_cpu_stall_timeout=60 $l1_args ${BED_L1_APPEND:-}"
 	      $virtfs -virtfs "local,path=$RESULTS,mount_tag=results,security_model=none"
 	      "${l1disks[@]}")
 	# L0's monitor, for l0_diag: a socket path has at most 107 bytes.
@@ -561,10 +574,10 @@ classify() {
 # The bed this boot ran on (kvm), for scripts/bed/bed-tally.py: what its
 # deaths count against.
 if [ "$platform" = kvm ]; then
-	l1smp=${BED_L1_SMP:-$SMP}
 	ocp=$([ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] && echo 0 || echo 1)
-	printf 'npt=%s one_cpu_patch=%s no_ipi_broadcast=%s l1_cpus=%s%s%s%s%s%s\n' \
-		"${BED_NPT:-0}" "$ocp" "$ocp" "$([ "$l1smp" = 1 ] && echo 0 || echo "0-$((l1smp - 1))")" \
+	printf 'npt=%s one_cpu_patch=%s no_ipi_broadcast=%s l1_cpus=%s%s%s%s%s%s%s\n' \
+		"${BED_NPT:-0}" "$ocp" "$ocp" "$([ "$L1_SMP" = 1 ] && echo 0 || echo "0-$((L1_SMP - 1))")" \
+		"$([ "$L1_IDLE" = halt ] || echo " l1_idle=poll")" \
 		"${BED_TCG:+ tcg=$BED_TCG}" "${BED_L1_CPU:+ l1_cpu=$BED_L1_CPU}" \
 		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" "${BED_QEMU:+ qemu=$BED_QEMU}" \
 		"${BED_L1_APPEND:+ l1_append=$BED_L1_APPEND}" > "$RESULTS/$name.bed"
