@@ -61,7 +61,8 @@ ktap_results() { # name platform [suite...]
 		guest_tests=$((guest_tests + 1))
 		case "$st:$case" in
 		*:"<missing>") missing=$((missing + 1)) ;;
-		PASS:* | SKIP:*) result ok "$name: $case" "$([ "$st" = SKIP ] && echo skipped)" ;;
+		PASS:*) retried_result "$name" "$case" ;;
+		SKIP:*) result ok "$name: $case" skipped ;;
 		*) result fail "$name: $case" "$st$(grep -B1 -F "$case" "$RESULTS/$name.cmd.log" 2>/dev/null |
 			sed -n 's/^# //p' | head -n 1 | sed 's/^/: /')" ;;
 		esac
@@ -72,6 +73,43 @@ ktap_results() { # name platform [suite...]
 		grep -qP "^\Q$name\E\t[^\t]*\t[A-Z]*\t\Q$suite\E\." "$KUNIT_ALL" 2>/dev/null ||
 			result fail "$name: KUnit suite $suite ran" "no KTAP for it in the log"
 	done
+}
+
+# The test bed's pauses that overlap the window FROM-TO (wall clock,
+# seconds), from boot NAME's L1 log (scripts/bed/guest/l1-init's "L1:
+# late" lines: the pause ended at wall W and lasted D s), give or take
+# 2 s for the two clocks; one line each, "D s at W".
+bed_pauses() { # name from to
+	[ -f "$RESULTS/$1.l1.log" ] || return 0
+	tr -d '\r' < "$RESULTS/$1.l1.log" | awk -v from="$2" -v to="$3" '
+		/^L1: late: [0-9.]+ s asleep 1, to uptime [0-9.]+, wall [0-9]+$/ {
+			d = $3; w = $NF
+			if (w >= from - 2 && w - d <= to + 2)
+				printf "%s s at %s\n", d, w
+		}'
+}
+
+# A PASS of boot NAME's in-guest test CASE: ok, unless it passed only
+# when run again ("# PVX-RETRY: FROM TO CASE" in NAME.cmd.log, after the
+# first run's reason): then ok only when the test bed paused in the
+# first run's window (bed_pauses), reported either way.
+retried_result() { # name case
+	local r why pauses
+	r=$(grep -aF "# PVX-RETRY: " "$RESULTS/$1.cmd.log" 2>/dev/null | tr -d '\r' |
+		awk -v c="$2" '{ d = $0; sub(/^# PVX-RETRY: [0-9]+ [0-9]+ /, "", d) } d == c { print $3, $4 }' |
+		tail -n 1)
+	if [ -z "$r" ]; then
+		result ok "$1: $2"
+		return
+	fi
+	why=$(grep -aF -B1 "# PVX-RETRY: $r $2" "$RESULTS/$1.cmd.log" | head -n 1 |
+		tr -d '\r' | sed 's/^# //' | cut -c1-200)
+	pauses=$(bed_pauses "$1" $r | tr '\n' ';' | sed 's/;$//')
+	if [ -n "$pauses" ]; then
+		result ok "$1: $2" "passed when run again: the first run failed ($why) while the test bed did not run the guest ($pauses, L1's log)"
+	else
+		result fail "$1: $2" "passed only when run again, and nothing shows the test bed paused during the first run ($why)"
+	fi
 }
 
 # Each KUnit case once: ok when it passed every time it ran (a kexec boot
