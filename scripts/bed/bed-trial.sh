@@ -9,29 +9,31 @@
 #
 # VARIANTS (default "default"): any of
 #   default      the bed as make check runs most kvm boots (kvm_amd npt=0
-#                in L1, L1 with one vCPU, which L2's vCPUs share, and
+#                in L1; L1 with one vCPU, which L2's vCPUs share, and
 #                which polls when idle)
-#   l1-2cpu      L1 with two vCPUs, which patches its code on one CPU (the
-#                default before 2026-12-01; make check's clock-kvm boot)
+#   l1-2cpu      L1 with two vCPUs, halting when idle, which patches its
+#                code on one CPU (the default before 2026-12-01; make
+#                check's clock-kvm boot)
 #   npt1         kvm_amd npt=1 in L1 (L2 on nested paging, which L0's
 #                TCG emulates)
 #   tcg-single   L0's TCG on one thread (-accel tcg,thread=single)
-#   l1-1cpu      L1 with one vCPU (L2 keeps SMP): the default since
-#                2026-12-01
-#   l1-smp-patch L1 patches its code with all its CPUs online (the
-#                default before 2026-11-30: BED_L1_ONE_CPU_PATCH=0)
+#   l1-1cpu      L1 with one vCPU that halts when idle (as measured on
+#                2026-11-30)
+#   l1-smp-patch L1 with two vCPUs, patching its code with both online
+#                (the default before 2026-11-30: BED_L1_ONE_CPU_PATCH=0)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
 #   qemu10       L0 is QEMU 10.0 from bookworm-backports (unpacked under
 #                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
 #   qemu10-npt1  both
 #   l1-6.1       L1 runs bookworm's own 6.1 kernel instead of 6.12
-#   l1-notscdl   L1 never uses the TSC deadline mode of its local APIC timer
-#                (lapic=notscdeadline): an L1 was seen with both vCPUs
-#                halted and no timer interrupt for 5 minutes
-#   l1-idle-poll L1 never halts (idle=poll; each vCPU of L1 keeps one of
-#                this machine's CPUs busy): the same failure cannot happen
-#                there (the default with one L1 vCPU since 2026-12-01)
-#   l1-halt      L1 halts when idle (the default with more than one vCPU)
+#   l1-notscdl   L1 with two vCPUs, halting, never using the TSC deadline
+#                mode of its local APIC timer (lapic=notscdeadline): an
+#                L1 was seen with both vCPUs halted and no timer
+#                interrupt for 5 minutes
+#   l1-idle-poll L1 with two vCPUs that never halt (idle=poll; both of
+#                this machine's CPUs stay busy)
+# Variants other than these L1 ones run on the default L1 (one polling
+# vCPU since 2026-12-01; two halting vCPUs before).
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU).
@@ -52,15 +54,14 @@ variant_env() { # variant
 	default) echo "" ;;
 	tcg-single) echo "BED_TCG=single" ;;
 	npt1) echo "BED_NPT=1" ;;
-	l1-1cpu) echo "BED_L1_SMP=1" ;;
+	l1-1cpu) echo "BED_L1_SMP=1 BED_L1_IDLE=halt" ;;
 	l1-2cpu) echo "BED_L1_SMP=2" ;;
-	l1-smp-patch) echo "BED_L1_ONE_CPU_PATCH=0" ;;
+	l1-smp-patch) echo "BED_L1_SMP=2 BED_L1_ONE_CPU_PATCH=0" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
-	l1-notscdl) echo "BED_L1_APPEND=lapic=notscdeadline" ;;
-	l1-idle-poll) echo "BED_L1_IDLE=poll" ;;
-	l1-halt) echo "BED_L1_IDLE=halt" ;;
+	l1-notscdl) echo "BED_L1_SMP=2 BED_L1_APPEND=lapic=notscdeadline" ;;
+	l1-idle-poll) echo "BED_L1_SMP=2 BED_L1_IDLE=poll" ;;
 	l1-6.1)
 		BED_L1_KERNEL=6.1 bash "$PVX_ROOT/scripts/deps.sh" >&2 || die "deps for $1"
 		echo "BED_L1_KERNEL=6.1" ;;

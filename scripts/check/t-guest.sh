@@ -46,9 +46,9 @@ boot_result() { # name label rc
 # failure); guest_tests is their count. The KUnit SUITES given must have
 # run on this boot.
 ktap_results() { # name platform [suite...]
-	local name=$1 platform=$2 st kind case all=$RESULTS/$1.all.log missing=0
+	local name=$1 platform=$2 st kind case all=$RESULTS/$1.all.log missing=0 why n
 	shift 2
-	guest_tests=0
+	guest_tests=0 retries=0
 	cat "$RESULTS/$name.early.log" "$RESULTS/$name.log" > "$all" 2>/dev/null
 	python3 "$PVX_ROOT/scripts/check/ktap.py" "$tree" "$all" "$RESULTS/$name.ktap.json" \
 		> "$RESULTS/$name.ktap.txt" 2>> "$RESULTS/check.log"
@@ -63,12 +63,23 @@ ktap_results() { # name platform [suite...]
 		*:"<missing>") missing=$((missing + 1)) ;;
 		PASS:*) retried_result "$name" "$case" ;;
 		SKIP:*) result ok "$name: $case" skipped ;;
-		*) result fail "$name: $case" "$st$(grep -B1 -F "$case" "$RESULTS/$name.cmd.log" 2>/dev/null |
-			sed -n 's/^# //p' | head -n 1 | sed 's/^/: /')" ;;
+		*)
+			why=$(case_reason "$name" "$case")
+			if [ -n "$(retry_window "$name" "$case")" ]; then
+				retries=$((retries + 1))
+				why="failed twice; the second time: $why"
+			fi
+			result fail "$name: $case" "$st${why:+: $why}" ;;
 		esac
 	done < "$RESULTS/$name.ktap.txt"
 	[ "$missing" = 0 ] ||
 		result fail "$name: every planned in-guest test reported" "$missing never did"
+	# Every run again is reported: a PVX-RETRY line that is not whole
+	# (a console line printed into it) or names no test that reported.
+	n=$(grep -ac 'PVX-RETRY' "$RESULTS/$name.cmd.log" 2>/dev/null) || true
+	[ "${n:-0}" = "$retries" ] ||
+		result fail "$name: every test run again is reported" \
+			"${n:-0} PVX-RETRY lines in $RESULTS/$name.cmd.log, $retries of them whole and for a test that reported"
 	for suite in "$@"; do
 		grep -qP "^\Q$name\E\t[^\t]*\t[A-Z]*\t\Q$suite\E\." "$KUNIT_ALL" 2>/dev/null ||
 			result fail "$name: KUnit suite $suite ran" "no KTAP for it in the log"
@@ -89,24 +100,48 @@ bed_pauses() { # name from to
 		}'
 }
 
+# What boot NAME's in-guest suite said last before its result for CASE
+# (the reason of a failure: ktap-lib's nok), without the "# ".
+case_reason() { # name case
+	C=$2 awk '
+		{ sub(/\r$/, "") }
+		/^(not )?ok [0-9]+ / {
+			d = $0; sub(/^(not )?ok [0-9]+ /, "", d); sub(/ # .*$/, "", d)
+			if (d == ENVIRON["C"]) { sub(/^# /, "", prev); print prev; exit }
+		}
+		{ prev = $0 }' "$RESULTS/$1.cmd.log" 2>/dev/null | cut -c1-200
+}
+
+# The first run's window "FROM TO" of CASE of boot NAME, where it was run
+# again ("# PVX-RETRY: FROM TO CASE" in NAME.cmd.log); nothing otherwise.
+retry_window() { # name case
+	C=$2 awk '
+		{ sub(/\r$/, "") }
+		/^# PVX-RETRY: [0-9]+ [0-9]+ / {
+			d = $0; sub(/^# PVX-RETRY: [0-9]+ [0-9]+ /, "", d)
+			if (d == ENVIRON["C"]) w = $3 " " $4
+		}
+		END { if (w != "") print w }' "$RESULTS/$1.cmd.log" 2>/dev/null
+}
+
 # A PASS of boot NAME's in-guest test CASE: ok, unless it passed only
-# when run again ("# PVX-RETRY: FROM TO CASE" in NAME.cmd.log, after the
-# first run's reason): then ok only when the test bed paused in the
-# first run's window (bed_pauses), reported either way.
+# when run again (retry_window): then ok only when the test bed paused
+# in the first run's window (bed_pauses), reported either way; retries
+# counts them.
 retried_result() { # name case
 	local r why pauses
-	r=$(grep -aF "# PVX-RETRY: " "$RESULTS/$1.cmd.log" 2>/dev/null | tr -d '\r' |
-		awk -v c="$2" '{ d = $0; sub(/^# PVX-RETRY: [0-9]+ [0-9]+ /, "", d) } d == c { print $3, $4 }' |
-		tail -n 1)
+	r=$(retry_window "$1" "$2")
 	if [ -z "$r" ]; then
 		result ok "$1: $2"
 		return
 	fi
+	retries=$((retries + 1))
 	why=$(grep -aF -B1 "# PVX-RETRY: $r $2" "$RESULTS/$1.cmd.log" | head -n 1 |
 		tr -d '\r' | sed 's/^# //' | cut -c1-200)
+	# shellcheck disable=SC2086
 	pauses=$(bed_pauses "$1" $r | tr '\n' ';' | sed 's/;$//')
 	if [ -n "$pauses" ]; then
-		result ok "$1: $2" "passed when run again: the first run failed ($why) while the test bed did not run the guest ($pauses, L1's log)"
+		result ok "$1: $2" "passed when run again; the first run failed ($why) while the test bed paused ($pauses, L1's log)"
 	else
 		result fail "$1: $2" "passed only when run again, and nothing shows the test bed paused during the first run ($why)"
 	fi
