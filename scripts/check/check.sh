@@ -8,16 +8,29 @@
 # with "N passed, N failed" alone on a line.
 #
 # CHECK_ONLY=static, harness, matrix, clock, kexec, pvblk, nested (pvblk
-# on kvm), cli or patches (static + builds) runs one part.
+# on kvm), cli or patches (static + builds) runs one part; several,
+# comma-separated, run those.
+# A full run runs its kexec and nested parts in a second lane, a check.sh
+# of their own started after the clock boots, beside the harness and
+# matrix boots: a nested kvm boot keeps one of this machine's two CPUs
+# busy (L1's one polling vCPU) and leaves the other mostly idle. Its
+# results come after the first lane's (CHECK_LANE, internal: the lane's
+# name; it shares RESULTS, adds its KUnit cases to the list, reports in
+# RESULTS/lane-NAME.txt and does no static checks, builds or report).
 # CHECK_DEADLINE (s, default 4800): no boot runs past it, counted from
 # the start of make; what has not run by then fails as not run.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+lane=${CHECK_LANE:-}
 pvx_results check
-TAP=$RESULTS/summary.txt
+if [ -n "$lane" ]; then
+	TAP=$RESULTS/lane-$lane.txt
+else
+	TAP=$RESULTS/summary.txt
+	: > "$RESULTS/kunit-all.txt"
+fi
 : > "$TAP"
-: > "$RESULTS/kunit-all.txt"
 pass=0
 fail=0
 
@@ -48,6 +61,10 @@ check() { # name command...
 }
 
 finish() {
+	if [ -n "$lane" ]; then
+		echo "$pass $fail" > "$RESULTS/lane-$lane.count"
+		exit
+	fi
 	case "$only" in static | cli | harness) ;; *) kunit_report ;; esac
 	stage "check: results in $RESULTS"
 	echo "$pass passed, $fail failed"
@@ -56,14 +73,23 @@ finish() {
 }
 
 only=${CHECK_ONLY:-all}
-case "$only" in
-all | static | harness | matrix | clock | kexec | pvblk | nested | cli | patches) ;;
-*) die "CHECK_ONLY=$only: want static, harness, matrix, clock, kexec, pvblk, nested, cli or patches" ;;
-esac
+for p in ${only//,/ }; do
+	case "$p" in
+	all | static | harness | matrix | clock | kexec | pvblk | nested | cli | patches) ;;
+	*) die "CHECK_ONLY=$only: want static, harness, matrix, clock, kexec, pvblk, nested, cli or patches (or several, comma-separated)" ;;
+	esac
+done
+# The second lane's parts (see above).
+lane2=kexec,nested
 part() { # name...
 	local p
-	[ "$only" = all ] && return 0
-	for p; do [ "$only" = "$p" ] && return 0; done
+	for p; do
+		if [ "$only" = all ]; then
+			case ",$lane2," in *",$p,"*) ;; *) return 0 ;; esac
+		else
+			case ",$only," in *",$p,"*) return 0 ;; esac
+		fi
+	done
 	return 1
 }
 stage "check: results in $RESULTS"
@@ -209,14 +235,17 @@ if part static; then
 fi
 [ "$only" = static ] && finish
 
-# The test kernel, from patches/ as they stand: what users apply.
-stage "check: building the test kernel"
-if bash "$PVX_ROOT/scripts/build.sh" test >> "$RESULTS/check.log" 2>&1 &&
-	bash "$PVX_ROOT/scripts/bed/initramfs.sh" >> "$RESULTS/check.log" 2>&1; then
-	result ok "build: the test kernel builds from patches/"
-else
-	result fail "build: the test kernel builds from patches/" "see $RESULTS/check.log"
-	finish
+# The test kernel, from patches/ as they stand: what users apply. A
+# second lane boots what its first lane built.
+if [ -z "$lane" ]; then
+	stage "check: building the test kernel"
+	if bash "$PVX_ROOT/scripts/build.sh" test >> "$RESULTS/check.log" 2>&1 &&
+		bash "$PVX_ROOT/scripts/bed/initramfs.sh" >> "$RESULTS/check.log" 2>&1; then
+		result ok "build: the test kernel builds from patches/"
+	else
+		result fail "build: the test kernel builds from patches/" "see $RESULTS/check.log"
+		finish
+	fi
 fi
 
 # Whether builds.sh's build NAME passed in this run (or its pass is cached).
@@ -255,10 +284,14 @@ fi
 # their report applies or builds.
 builds_pid=
 builds_note=
-# The builds do not outlive make check.
+lane2_pid=
+# The builds and the second lane (each a process group of its own) do
+# not outlive make check.
 stop_builds() {
-	[ -n "$builds_pid" ] && kill -0 "$builds_pid" 2>/dev/null &&
-		kill -- -"$builds_pid" 2>/dev/null
+	local p
+	for p in $builds_pid $lane2_pid; do
+		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
+	done
 	return 0
 }
 trap stop_builds EXIT
@@ -295,6 +328,14 @@ fi
 if part clock; then
 	BED_L1_SMP=2 clock_suite kvm 1
 	clock_suite xen 0
+fi
+
+# The second lane, once the clock boots are done (their timer tests
+# want this machine to themselves).
+if [ "$only" = all ]; then
+	stage "check: second lane: $lane2, beside the harness and matrix boots"
+	CHECK_LANE=2 CHECK_ONLY=$lane2 setsid bash "$PVX_ROOT/scripts/check/check.sh" > "$RESULTS/lane-2.out" 2>&1 &
+	lane2_pid=$!
 fi
 
 # The harness tests itself: a guest that raises a WARN while its workload
@@ -683,6 +724,23 @@ if part cli; then
 		fi
 	fi
 fi
+
+# The second lane's results, after the first's: what it printed, and its
+# counts; a lane that ended without them fails.
+if [ -n "$lane2_pid" ]; then
+	wait "$lane2_pid"
+	rc=$?
+	cat "$RESULTS/lane-2.txt" 2>/dev/null | tee -a "$TAP"
+	read -r p2 f2 < "$RESULTS/lane-2.count" 2>/dev/null
+	if [[ "${p2:-}" =~ ^[0-9]+$ ]] && [[ "${f2:-}" =~ ^[0-9]+$ ]]; then
+		pass=$((pass + p2))
+		fail=$((fail + f2))
+	else
+		result fail "check: the second lane ($lane2) reports" \
+			"exit $rc, no counts (see $RESULTS/lane-2.out)"
+	fi
+fi
+[ -z "$lane" ] || finish
 
 # The bed: L1 patched none of its own code once its CPUs came online
 # (what its one-CPU start is for, see scripts/bed/guest/l1-init: a patch
