@@ -22,7 +22,7 @@ import re
 import sys
 import time
 
-TRIAL = re.compile(r"^(default|npt1|tcg-single|l1-1cpu|l1-smp-patch|l1-epyc|"
+TRIAL = re.compile(r"^(default|npt1|tcg-single|l1-1cpu|l1-2cpu|l1-smp-patch|l1-epyc|l1-notscdl|l1-idle-poll|"
                    r"qemu10|qemu10-npt1|l1-6\.1)-(idle|fio|stress)-[0-9]+$")
 EXPECTED = {"harness-panic": "the guest kernel panicked",
             "harness-hang": "the guest hung"}
