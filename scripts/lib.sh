@@ -27,6 +27,22 @@ export CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 PVX_T0=${PVX_T0:-$(date +%s)}
 export PVX_T0
 
+# The checkout, cache and results paths reach kbuild (which cannot build
+# in a path with a space or a colon), QEMU's options (comma-separated)
+# and kernel command lines (space-separated): any path without those.
+pvx_check_path() { # what path
+	case "$2" in
+	*[[:space:],:]*)
+		printf 'pvx: error: %s "%s" holds a space, a comma or a colon, which kbuild, QEMU options or a kernel command line cannot take: %s\n' \
+			"$1" "$2" "$([ "$1" = checkout ] && echo 'clone it to a path without them' || echo "set $1 to a path without them")" >&2
+		exit 1 ;;
+	esac
+}
+pvx_check_path checkout "$PVX_ROOT"
+pvx_check_path PVX_CACHE "$PVX_CACHE"
+pvx_check_path PVX_RESULTS "$PVX_RESULTS"
+[ -z "${RESULTS:-}" ] || pvx_check_path RESULTS "$RESULTS"
+
 # pvx_guest_paths: what a guest's workload may use from this machine
 # (the checkout, the cache, the results dir), one a line, for the guest
 # initramfs's pvx/paths: the guest's init binds them back when they lie
@@ -81,15 +97,19 @@ kgit() {
 # arguments go to gcc (-static for a program that must run from the
 # guest's tmpfs).
 pvx_guest_tool() { # name [gcc flags...]
-	local name=$1 src bin=$PVX_CACHE/bin/$1
+	local name=$1 src bin=$PVX_CACHE/bin/$1 tmp
 	src=$(ls "$PVX_ROOT"/scripts/suites/*/"$name.c" 2>/dev/null) ||
 		die "no guest program $name.c under scripts/suites/"
 	shift
 	mkdir -p "$PVX_CACHE/bin"
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		gcc -O2 -Wall -Wextra -Werror -pthread "$@" -o "$bin.tmp" "$src" >&2 ||
-			die "cannot build $src"
-		mv "$bin.tmp" "$bin"
+		# Two lanes of make check may build the same tool at once: each
+		# into a file of its own, renamed into place.
+		tmp=$(mktemp "$bin.XXXXXX")
+		gcc -O2 -Wall -Wextra -Werror -pthread "$@" -o "$tmp" "$src" >&2 ||
+			{ rm -f "$tmp"; die "cannot build $src"; }
+		chmod 755 "$tmp"
+		mv "$tmp" "$bin"
 	fi
 	printf '%s\n' "$bin"
 }

@@ -182,7 +182,8 @@ if part static; then
 	# L1's log shows the bed paused in the first run's window, and every
 	# run again is reported. The guest's side is clock-test.sh's own
 	# t_selftest, on stub selftests: "flaky" fails once, "bad" always,
-	# "good" never; its CMOS clock reads 1000. Made-up boots: r1, L1
+	# "good" never, "inconsistency-check" once but is never run again;
+	# its CMOS clock reads 1000. Made-up boots: r1, L1
 	# paused 1001-1005 (a pause that began after the window, within the
 	# margin); r2, L1 paused 20 s later; r3, no L1 log (xen); r4, a
 	# PVX-RETRY line a console line was printed into.
@@ -192,18 +193,21 @@ if part static; then
 		"$retry" "$retry" > "$retry/st/flaky"
 	printf '#!/bin/sh\necho "not ok 1 late"; exit 1\n' > "$retry/st/bad"
 	printf '#!/bin/sh\nexit 0\n' > "$retry/st/good"
+	printf '#!/bin/sh\n[ -e %s/ran-ic ] && exit 0; : > %s/ran-ic; echo "not ok 1 back"; exit 1\n' \
+		"$retry" "$retry" > "$retry/st/inconsistency-check"
 	chmod +x "$retry/st/"*
 	echo 1000 > "$retry/rtc"
 	for n in r1 r2 r3 r4; do
-		rm -f "$retry/ran"
+		rm -f "$retry/ran" "$retry/ran-ic"
 		# shellcheck disable=SC2016
 		KTAP_HELPERS=$KTAP_HELPERS PVX_RTC=$retry/rtc CLOCK_TEST_FUNCS=1 sh -c '
 			. "$0"
 			ktap_print_header
-			ktap_set_plan 3
+			ktap_set_plan 4
 			run "timers selftest flaky" t_selftest flaky
 			run "timers selftest bad" t_selftest bad
 			run "timers selftest good" t_selftest good
+			run "timers selftest inconsistency-check" t_selftest inconsistency-check
 			ktap_finished' "$PVX_ROOT/scripts/suites/clock/clock-test.sh" "$retry/st" \
 			> "$retry/$n.log" 2>&1
 		cp "$retry/$n.log" "$retry/$n.cmd.log"
@@ -225,13 +229,65 @@ if part static; then
 	printf '%s\n' "$got" | grep -q '^fail r3: timers selftest flaky (passed only when run again, ' && ok=$((ok + 1))
 	printf '%s\n' "$got" | grep -q '^fail r4: every test run again is reported ' && ok=$((ok + 1))
 	[ "$(printf '%s\n' "$got" | grep -c '^fail .* every test run again')" = 1 ] && ok=$((ok + 1))
-	if [ "$ok" = 7 ]; then
+	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest inconsistency-check (FAIL: rc=1: not ok 1 back)$' && ok=$((ok + 1))
+	if [ "$ok" = 8 ]; then
 		result ok "harness: a test that passed when run again counts only with L1's pause in its window"
 	else
 		result fail "harness: a test that passed when run again counts only with L1's pause in its window" \
-			"$ok of 7 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
+			"$ok of 8 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
 	fi
 	rm -rf "$retry"
+	# Why a kvm boot ended and whether it is tried again
+	# (scripts/bed/verdict.sh, boot.sh's own functions), on made-up
+	# attempts: NAME VERDICT ATTEMPT (of 3), L1's log, the guest's
+	# console, L2 QEMU's log, L0 QEMU's log. Tried again only on L1's
+	# proof, attempts left, and no complaint or failed test of the guest
+	# first; a WARN in L1's KVM is not proof.
+	vd=$(mktemp -d)
+	exited="QEMU exited before the guest was done"
+	soft='[   12.345678] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [qemu-system-x86:300]'
+	got=$(
+		. "$PVX_ROOT/scripts/bed/verdict.sh"
+		RESULTS=$vd work=$vd platform=kvm KERNEL=$vd/none
+		attempt_() { # name verdict attempt l1 console l2q l0q [filler lines]
+			name=$1 verdict=$2 log=$vd/$1.log
+			printf '%s\n' "$4" > "$vd/$1.l1.log"
+			printf '%s\n' PVX-INIT "$5" > "$log"
+			# A console larger than a pipe's buffer after it.
+			[ -z "${8:-}" ] || awk -v n="$8" \
+				'BEGIN { for (i = 0; i < n; i++) print "a line of the console after the failed test" }' >> "$log"
+			printf '%s\n' "$6" > "$vd/$1.l2-qemu.log"
+			printf '%s\n' "$7" > "$vd/$1.l0-qemu.log"
+			classify
+			if may_retry "$3" 3; then r=again; else r=final; fi
+			printf '%s %s %s: %s\n' "$1" "$r" "${bed:-0}" "$cause"
+		}
+		attempt_ soft "$exited" 1 "$soft" "" "" ""
+		attempt_ last "$exited" 3 "$soft" "" "" ""
+		attempt_ pvpanic "$exited" 1 '[    5.000000] Oops: int3: 0000 [#1] SMP' "" \
+			'qemu-system-x86_64: Guest crashed' ""
+		attempt_ notok "$exited" 1 "$soft" 'not ok 2 hooks: x' "" ""
+		attempt_ bignotok "$exited" 1 "$soft" 'not ok 2' "" "" 30000
+		attempt_ kunit "$exited" 1 "$soft" '[    2.000000]     not ok 3 pvclock_read_basic' "" ""
+		attempt_ splat "$exited" 1 '[   30.000000] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:' \
+			'[    3.000000] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 bar+0x1/0x2' "" ""
+		attempt_ kvmwarn "$exited" 1 \
+			'[    5.000000] WARNING: CPU: 1 PID: 300 at arch/x86/kvm/svm/svm.c:100 svm_vcpu_run+0x1/0x2 [kvm_amd]' \
+			"" "" ""
+		attempt_ triple "$exited" 1 'L1: running L2' "" "" 'Triple fault'
+		attempt_ silent "$exited" 1 'L1: L2 QEMU exit status 0' "" "" ""
+		attempt_ clean "done" 1 "$soft" "" "" ""
+	)
+	want='soft again 1|last final 1|pvpanic final 0|notok final 1|bignotok final 1|kunit final 1|splat final 1|kvmwarn final 0|triple again 1|silent final 0|clean final 0|'
+	if [ "$(printf '%s\n' "$got" | cut -d: -f1 | tr '\n' '|')" = "$want" ] &&
+		printf '%s\n' "$got" | grep -q "^kvmwarn final 0: L1's KVM warned" &&
+		printf '%s\n' "$got" | grep -q '^soft again 1: the test bed failed: L1 says .*soft lockup'; then
+		result ok "harness: a kvm boot is tried again only on L1's proof, never after the guest failed first"
+	else
+		result fail "harness: a kvm boot is tried again only on L1's proof, never after the guest failed first" \
+			"want '$want', got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-700)"
+	fi
+	rm -rf "$vd"
 fi
 [ "$only" = static ] && finish
 
@@ -309,7 +365,8 @@ clock_suite() { # platform stable
 	# exec: after the suspend at its end the 9p root is gone, and no
 	# process may be left to page in from it (see clock-test.sh).
 	TIMEOUT=1500 guest_workload "$1" "clock-$1" "boots clean, timer selftests run" \
-		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)"
+		"export CLOCK_STABLE=$2; exec sh $PVX_ROOT/scripts/suites/clock/clock-test.sh $timers $timers/clock-bench 3 $(date +%s)" \
+		$KUNIT_BUILTIN
 }
 
 if part clock kexec; then
@@ -339,7 +396,8 @@ if [ "$only" = all ]; then
 fi
 
 # The harness tests itself: a guest that raises a WARN while its workload
-# runs, one that panics on kvm and one that hangs on kvm must each fail
+# runs (with the console lowered, so that only the kernel log the guest
+# prints at its end shows it), one that panics on kvm and one that hangs on kvm must each fail
 # with the right cause, never be tried again; and a checkout, cache or
 # results dir under /tmp (which the guest mounts afresh) must reach the
 # guest's workload.
@@ -367,7 +425,9 @@ if part harness; then
 		tmpd=$(mktemp -d /tmp/pvx-harness.XXXXXX)
 		echo "pvx-path-$$" > "$tmpd/marker"
 		rc=0
-		RESULTS=$tmpd CMD="cat $tmpd/marker; echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; echo after-warn" \
+		# The workload hides the kernel's warnings from the console: only
+		# the kernel log the guest prints before it ends shows this one.
+		RESULTS=$tmpd CMD="cat $tmpd/marker; dmesg -n 1; echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; echo after-warn" \
 			bash "$PVX_ROOT/scripts/bed/boot.sh" native harness-warn > "$RESULTS/harness-warn.out" 2>&1 || rc=$?
 		cp "$tmpd"/harness-warn.* "$RESULTS/" 2>/dev/null
 		if grep -qx "pvx-path-$$" "$RESULTS/harness-warn.cmd.log" 2>/dev/null; then
@@ -383,6 +443,16 @@ if part harness; then
 		else
 			result fail "harness: the failed boot quotes the WARN" \
 				"no 'WARNING: CPU: ... lkdtm' in $RESULTS/harness-warn.verdict"
+		fi
+		# The guest's print of its whole log's warnings (before the
+		# workload's own log) has it too.
+		n=$(sed -n '/^PVX-KMSG-BEGIN/,/^PVX-KMSG-WORKLOAD/p' "$RESULTS/harness-warn.log" 2>/dev/null |
+			grep -ac 'WARNING: CPU: .* lkdtm') || true
+		if [ "${n:-0}" != 0 ]; then
+			result ok "harness: the guest's print of its log's warnings has the WARN"
+		else
+			result fail "harness: the guest's print of its log's warnings has the WARN" \
+				"not between PVX-KMSG-BEGIN and PVX-KMSG-WORKLOAD in $RESULTS/harness-warn.log"
 		fi
 		rm -rf "$tmpd"
 	fi
@@ -456,6 +526,7 @@ tricky_want=$(printf '%s\n' 'v=5' 'q=$? $(id -u)' 'bs=a\b' 'two lines pid' 'pvxt
 matrix() {
 	local name=$1 platform=$2 append=$3 backend=$4 hv=$5 off=$6
 	local log=$RESULTS/$1.log rc=0 want got cmd=${CMD:-}
+	last_rc="not run"
 	in_time "$name" || return 0
 	if [ -n "${HOOKS:-}" ]; then
 		cmd="export KTAP_HELPERS=$KTAP_HELPERS PVX_CPUID=$cpuid; sh $PVX_ROOT/scripts/suites/hooks/hooks-test.sh ${HOOKS%%:*} $stress ${HOOKS_SECS:-15}"
@@ -561,8 +632,9 @@ fi
 # back from the host (its reboot notifiers) and boots a second kernel in
 # place (kexec_file_load), which must come up clean, register its own and
 # run its clock on them. The second kernel's initrd carries its workload;
-# the first prints its workload's kernel log and ends its workload section
-# itself ("PVX-CMD-END: kexec"), as it never returns.
+# the first prints what its init would have before its power-off (its
+# log's warnings and worse, its workload's whole log) and ends its
+# workload section itself ("PVX-CMD-END: kexec"), as it never returns.
 kexec_suite() { # platform
 	local name=kexec-$1 rc=0 tmp initrd=$RESULTS/kexec-$1-initrd.gz n
 	in_time "$name" || return 0
@@ -581,7 +653,7 @@ kexec_suite() { # platform
 	rm -rf "$tmp"
 	# The second kernel gets the first one's command line: its consoles,
 	# and the boot id that lets its init end the boot.
-	CMD="dmesg | sed -n '/pvx-init: workload begins/,\$p'; echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(cat /proc/cmdline)\"" \
+	CMD="dmesg -r -s 16777216 | sed -n 's/^<[0-4]>//p'; dmesg | sed -n '/pvx-init: workload begins/,\$p'; echo 'PVX-CMD-END: kexec'; exec $(pvx_guest_tool kexec-boot) $PVX_CACHE/build/test/arch/x86/boot/bzImage $initrd \"\$(cat /proc/cmdline)\"" \
 		bash "$PVX_ROOT/scripts/bed/boot.sh" "$1" "$name" > "$RESULTS/$name.out" 2>&1 || rc=$?
 	boot_result "$name" "kexec into a second kernel, both boot clean, no splat" "$rc"
 	n=$(grep -ac '^PVX-INIT' "$RESULTS/$name.kernel.log")
@@ -594,7 +666,16 @@ kexec_suite() { # platform
 		result fail "$name: the second kernel registers its own pvclock areas and reads them" \
 			"$n kernels reached init; $(grep -E 'PVX-KEXEC|calls|kexec-boot' "$RESULTS/$name.cmd.log" | head -n 3 | tr '\n' ' ')"
 	fi
-	ktap_results "$name" "$1"
+	ktap_results "$name" "$1" $KUNIT_BUILTIN
+	# Both kernels ran every built-in KUnit case: each one twice.
+	n=$(awk -F '\t' -v b="$name" '$1 == b { runs[$4]++ } END {
+		for (c in runs) if (runs[c] != 2) print c ": " runs[c] }' "$KUNIT_ALL" | head -n 3)
+	if [ -z "$n" ] && grep -q "^$name	" "$KUNIT_ALL"; then
+		result ok "$name: both kernels ran every built-in KUnit case"
+	else
+		result fail "$name: both kernels ran every built-in KUnit case" \
+			"runs other than 2: $(echo "${n:-none at all}" | tr '\n' ' ')"
+	fi
 }
 
 if part clock kexec; then
@@ -703,6 +784,22 @@ if part cli; then
 		make -s -C "$PVX_ROOT" run-args DISK=64M,/nonexistent.img
 	refuses "KVM_ATTEMPTS above 3 is refused" "want 1-3" \
 		make -s -C "$PVX_ROOT" run-args KVM_ATTEMPTS=8
+	# The global deadline: past it, nothing boots and each boot fails
+	# by name as not run (a lane of its own: no build, matrix only).
+	dl=$(mktemp -d)
+	CHECK_LANE=deadline CHECK_ONLY=matrix CHECK_DEADLINE=1 RESULTS=$dl \
+		bash "$PVX_ROOT/scripts/check/check.sh" > "$dl/out" 2>&1
+	n=$(grep -cE "^not ok - (native|kvm|xen): not run \(make check's deadline" "$dl/lane-deadline.txt" 2>/dev/null)
+	if [ "${n:-0}" = 3 ] && [ "$(cut -d' ' -f1 "$dl/lane-deadline.count" 2>/dev/null)" = 0 ] &&
+		! ls "$dl"/native.log "$dl"/kvm.log "$dl"/xen.log > /dev/null 2>&1; then
+		result ok "cli: past make check's deadline every boot fails by name, none runs"
+	else
+		result fail "cli: past make check's deadline every boot fails by name, none runs" \
+			"${n:-0} of native, kvm, xen; $(tr '\n' '|' < "$dl/lane-deadline.txt" 2>/dev/null | cut -c1-300)"
+	fi
+	rm -rf "$dl"
+	refuses "a PVX_CACHE with a space is refused before anything runs" 'PVX_CACHE "/nonexistent/pvx cache" holds a space' \
+		env PVX_CACHE="/nonexistent/pvx cache" make -s -C "$PVX_ROOT" run-args
 	if in_time no-init; then
 		refuses "a guest that never reaches init fails the boot" "never reached init" \
 			env APPEND=rdinit=/nonexistent TIMEOUT=120 bash "$PVX_ROOT/scripts/bed/boot.sh" native no-init

@@ -25,7 +25,7 @@ pvblk_suite() {
 
 	DISK=64M,64M,16M:l1,8M:ro guest_workload "$p" "$name" \
 		"boots clean with pvblk disks, workload done" \
-		"$(pvblk_cmd "all $qmp")"
+		"$(pvblk_cmd "all $qmp")" $KUNIT_BUILTIN
 
 	# Nothing more where the boot did not run (the deadline).
 	[ -f "$RESULTS/$name.verdict" ] || return 0
@@ -67,7 +67,7 @@ EOF
 	# The fio data of the first boot, verified by a second one.
 	DISK="16M,$RESULTS/$name-disk1.img" guest_workload "$p" "$name-reboot" \
 		"boots clean on the first boot's fio disk" \
-		"sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh verify"
+		"sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh verify" $KUNIT_BUILTIN
 	rm -f "$RESULTS/$name"-disk*.img
 }
 
@@ -75,6 +75,7 @@ EOF
 pvblk_poll_suite() {
 	local p=$1 name=pvblk-poll-$1
 	APPEND=pvblk.poll_queues=1 DISK=32M DISK_QUEUES=3 \
-		guest_workload "$p" "$name" "boots clean, workload done" "$(pvblk_cmd poll)"
+		guest_workload "$p" "$name" "boots clean, workload done" "$(pvblk_cmd poll)" \
+		$KUNIT_BUILTIN
 	rm -f "$RESULTS/$name"-disk*.img
 }
