@@ -52,7 +52,8 @@ kpath() {
 # Every source file the series must carry.
 series_sources() {
 	(cd "$PVX_ROOT" && git ls-files -c -o --exclude-standard -- \
-		arch drivers/pvblk drivers/pvclock drivers/pvnet kunit |
+		arch drivers/pvblk drivers/pvclock drivers/pvnet kunit \
+		Documentation/ABI/testing/sysfs-kernel-pvx* |
 		grep -v -e '/README$' | LC_ALL=C sort)
 }
 

@@ -8,6 +8,7 @@
 #ifndef _ASM_X86_PVX_H
 #define _ASM_X86_PVX_H
 
+#include <linux/init.h>
 #include <linux/types.h>
 
 /* The backend pvx drives its hooks and drivers with. */
