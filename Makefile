@@ -8,7 +8,7 @@
 #   make check-nested    pvblk tests on the nested KVM test bed alone
 #   make patches         regenerate patches/ from the source directories
 #   make patches-check   the series' static checks and the build checks
-#   make bench           timings (BENCH=blk,hooks,clock); reports in the results dir
+#   make bench           timings (BENCH=build,blk,hooks,clock); reports in the results dir
 #   make deps            install what pvx needs (apt) and fetch the L1 kernel
 #   make clean           remove the build output under PVX_CACHE
 #
@@ -17,7 +17,9 @@
 #            DISK=64M,/path.img:ro,...  DISK_QUEUES=2  DISK_MODEL=virtio|ahci
 #            TIMEOUT=s  KVM_ATTEMPTS=1-3  KVM_QUIET=s  GUEST=pvx|stock
 #            KSRC=/path/to/linux-6.12.y  PVX_CACHE=~/.cache/pvx
+#            HOOK='cmd' (run beside the guest, PVX_LOG and PVX_QMP set)
 #            CHECK_ONLY=static|harness|matrix|clock|kexec|pvblk|nested|cli|patches
+#            CHECK_DEADLINE=4800 (s)  BED_L1_SMP=1  BED_NPT=0 (nested bed)
 # See README.md for each.
 
 SHELL := /bin/bash
@@ -28,7 +30,8 @@ ifeq ($(filter native kvm xen,$(PLATFORM)),)
 $(error unknown PLATFORM '$(PLATFORM)': use native, kvm or xen)
 endif
 
-# The user's workload and kernel arguments reach the guest byte for byte:
+# The user's workload, kernel arguments and host-side hook reach the
+# guest (and the hook its shell) byte for byte:
 # make must not expand the $ in them ($(value) gives the text as given;
 # a := variable is not expanded again).
 ifneq ($(origin CMD),undefined)
@@ -38,6 +41,10 @@ endif
 ifneq ($(origin APPEND),undefined)
 override APPEND := $(value APPEND)
 export APPEND
+endif
+ifneq ($(origin HOOK),undefined)
+override HOOK := $(value HOOK)
+export HOOK
 endif
 ifneq ($(origin SCRIPT),undefined)
 override SCRIPT := $(value SCRIPT)
