@@ -18,7 +18,7 @@
 #            TIMEOUT=s  KVM_ATTEMPTS=1-3  KVM_QUIET=s  GUEST=pvx|stock
 #            KSRC=/path/to/linux-6.12.y  PVX_CACHE=~/.cache/pvx
 #            HOOK='cmd' (run beside the guest, PVX_LOG and PVX_QMP set)
-#            CHECK_ONLY=static|harness|matrix|clock|kexec|pvblk|nested|cli|patches
+#            CHECK_ONLY=static|harness|matrix|pvx-off|clock|kexec|pvblk|nested|cli|patches
 #            CHECK_DEADLINE=4800 (s)  BED_L1_SMP=1  BED_NPT=0 (nested bed)
 # See README.md for each.
 
