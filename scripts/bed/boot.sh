@@ -425,7 +425,9 @@ run_once() {
 		if [ "$end_at" = 0 ]; then
 			if grep -aq "^PVX-DONE $bootid" "$log"; then
 				verdict=done
-				end_at=$((now + 30))
+				# L1 then reports (its patch count, L2 QEMU's exit
+				# status) and powers off: slower with a busy L1.
+				end_at=$((now + $([ "$platform" = kvm ] && echo 90 || echo 30)))
 			elif grep -aq 'Kernel panic - not syncing' "$log"; then
 				verdict="kernel panic"
 				end_at=$((now + 10))
