@@ -56,6 +56,15 @@ stock) KERNEL=${KERNEL:-$PVX_CACHE/l1/root/boot/vmlinuz-$(cat "$PVX_CACHE/l1/kve
 *) die "GUEST=$GUEST: want pvx or stock" ;;
 esac
 RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
+# L1 reads the machine's root over 9p with a tmpfs of its own on /run
+# (L2's monitor socket): what L2 needs from this machine cannot be there.
+if [ "$platform" = kvm ]; then
+	for p in "$PVX_CACHE" "$RESULTS" "$KERNEL"; do
+		case "$(realpath -m "$p")" in
+		/run/*) die "on kvm, $p cannot lie under /run, which L1 mounts afresh: set PVX_CACHE (or RESULTS, KERNEL) to a path elsewhere" ;;
+		esac
+	done
+fi
 case "$platform" in
 native) TIMEOUT=${TIMEOUT:-600} ;;
 *) TIMEOUT=${TIMEOUT:-900} ;;

@@ -814,6 +814,8 @@ if part cli; then
 			"${n:-0} of native, kvm, xen; $(tr '\n' '|' < "$dl/lane-deadline.txt" 2>/dev/null | cut -c1-300)"
 	fi
 	rm -rf "$dl"
+	refuses "a PVX_CACHE under /run is refused on kvm, whose L1 mounts /run afresh" "cannot lie under /run" \
+		env PVX_CACHE=/run/pvx-cache-test make -s -C "$PVX_ROOT" run-args PLATFORM=kvm
 	refuses "a PVX_CACHE with a space is refused before anything runs" 'PVX_CACHE "/nonexistent/pvx cache" holds a space' \
 		env PVX_CACHE="/nonexistent/pvx cache" make -s -C "$PVX_ROOT" run-args
 	if in_time no-init; then
