@@ -59,9 +59,12 @@ RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
 # L1 reads the machine's root over 9p with a tmpfs of its own on /run
 # (L2's monitor socket): what L2 needs from this machine cannot be there.
 if [ "$platform" = kvm ]; then
+	case "$(realpath -m "$PVX_ROOT")" in
+	/run | /run/*) die "on kvm, the checkout $PVX_ROOT cannot lie under /run, which L1 mounts afresh: clone it elsewhere" ;;
+	esac
 	for p in "$PVX_CACHE" "$RESULTS" "$KERNEL"; do
 		case "$(realpath -m "$p")" in
-		/run/*) die "on kvm, $p cannot lie under /run, which L1 mounts afresh: set PVX_CACHE (or RESULTS, KERNEL) to a path elsewhere" ;;
+		/run | /run/*) die "on kvm, $p cannot lie under /run, which L1 mounts afresh: set PVX_CACHE (or RESULTS, KERNEL) to a path elsewhere" ;;
 		esac
 	done
 fi
