@@ -59,12 +59,9 @@ RESULTS=${RESULTS:-$PVX_RESULTS/run-$(date +%Y%m%d-%H%M%S)}
 # L1 reads the machine's root over 9p with a tmpfs of its own on /run
 # (L2's monitor socket): what L2 needs from this machine cannot be there.
 if [ "$platform" = kvm ]; then
-	case "$(realpath -m "$PVX_ROOT")" in
-	/run | /run/*) die "on kvm, the checkout $PVX_ROOT cannot lie under /run, which L1 mounts afresh: clone it elsewhere" ;;
-	esac
-	for p in "$PVX_CACHE" "$RESULTS" "$KERNEL"; do
+	for p in "$PVX_ROOT" "$PVX_CACHE" "$RESULTS" "$KERNEL"; do
 		case "$(realpath -m "$p")" in
-		/run | /run/*) die "on kvm, $p cannot lie under /run, which L1 mounts afresh: set PVX_CACHE (or RESULTS, KERNEL) to a path elsewhere" ;;
+		/run | /run/*) die "on kvm, $p cannot lie under /run, which L1 mounts afresh: put the checkout, PVX_CACHE, RESULTS and KERNEL elsewhere" ;;
 		esac
 	done
 fi
@@ -398,9 +395,12 @@ run_once() {
 		now=$(date +%s)
 		# Not for a WARN in L1's KVM, which may be the guest's doing:
 		# the guest runs on, and a clean end fails on it below.
-		l1bad=$(grep -aE "$L1_FAILED" "$RESULTS/$name.l1.log" 2>/dev/null |
-			grep -acvE "$L1_KVM_WARN") || true
-		if [ "$end_at" = 0 ] && [ "$platform" = kvm ] && [ "${l1bad:-0}" != 0 ]; then
+		l1bad=0
+		if [ "$end_at" = 0 ] && [ "$platform" = kvm ]; then
+			l1bad=$(grep -aE "$L1_FAILED" "$RESULTS/$name.l1.log" 2>/dev/null |
+				grep -acvE "$L1_KVM_WARN") || true
+		fi
+		if [ "${l1bad:-0}" != 0 ]; then
 			verdict="the test bed failed"
 			l0_diag
 			break
