@@ -12,6 +12,10 @@ PKGS=(
 	sparse busybox-static fio e2fsprogs util-linux procps strace
 	"$PVX_KPKG"
 	qemu-system-x86 qemu-utils
+	# L0's QEMU for the kvm platform, built from Debian's source with
+	# pvx's fixes (scripts/bed/qemu.sh)
+	dpkg-dev patch meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev
+	libcap-ng-dev libattr1-dev libfdt-dev zlib1g-dev
 	xen-hypervisor-4.17-amd64
 )
 

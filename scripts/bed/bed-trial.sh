@@ -22,6 +22,8 @@
 #   l1-smp-patch L1 with two vCPUs, patching its code with both online
 #                (the default before 2026-11-30: BED_L1_ONE_CPU_PATCH=0)
 #   l1-epyc      L1's CPU model EPYC-v4 instead of max
+#   qemu-debian  L0 is Debian's own QEMU 7.2, without pvx's fixes
+#                (scripts/bed/qemu.sh)
 #   qemu10       L0 is QEMU 10.0 from bookworm-backports (unpacked under
 #                PVX_CACHE, see pvx_qemu_bpo) instead of Debian's 7.2
 #   qemu10-npt1  both
@@ -58,6 +60,7 @@ variant_env() { # variant
 	l1-2cpu) echo "BED_L1_SMP=2" ;;
 	l1-smp-patch) echo "BED_L1_SMP=2 BED_L1_ONE_CPU_PATCH=0" ;;
 	l1-epyc) echo "BED_L1_CPU=EPYC-v4,-pku,-xsave" ;;
+	qemu-debian) echo "BED_QEMU=qemu-system-x86_64" ;;
 	qemu10) echo "BED_QEMU=$(pvx_qemu_bpo)" ;;
 	qemu10-npt1) echo "BED_QEMU=$(pvx_qemu_bpo) BED_NPT=1" ;;
 	l1-notscdl) echo "BED_L1_SMP=2 BED_L1_APPEND=lapic=notscdeadline" ;;

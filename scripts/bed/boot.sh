@@ -303,14 +303,21 @@ kvm)
 	# timeout is 60 s, not 21: under nested fio its vCPUs, emulated on
 	# this machine's 2 cores, fell behind that long now and then (an L1
 	# stall ends the attempt as a bed failure; the guest's own kernel
-	# keeps the default). BED_QEMU: L0's QEMU (another build than
-	# Debian's qemu-system-x86_64, see bed-trial.sh).
+	# keeps the default). L0's QEMU: Debian's, rebuilt with pvx's
+	# fixes to its SVM emulation (scripts/bed/qemu.sh: Debian's own
+	# delivered an interrupt L1 injected into L2 a second time, with
+	# L2's interrupts off); BED_QEMU: another (qemu-system-x86_64 for
+	# Debian's own, see bed-trial.sh).
 	l1_args=
 	# no_ipi_broadcast=1: L1 would enable its IPI shorthand key (a patch)
 	# as the last CPU comes online.
 	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_args="maxcpus=1 no_ipi_broadcast=1"
 	[ "$L1_IDLE" = halt ] || l1_args+=" idle=poll"
-	qemu=("${BED_QEMU:-qemu-system-x86_64}" -accel "tcg,thread=${BED_TCG:-multi}"
+	l0qemu=${BED_QEMU:-}
+	if [ -z "$l0qemu" ]; then
+		l0qemu=$(bash "$PVX_ROOT/scripts/bed/qemu.sh") || die "no L0 QEMU for the kvm platform"
+	fi
+	qemu=("$l0qemu" -accel "tcg,thread=${BED_TCG:-multi}"
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "$L1_SMP"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
@@ -482,7 +489,7 @@ if [ "$platform" = kvm ]; then
 		"${BED_NPT:-0}" "$ocp" "$ocp" "$([ "$L1_SMP" = 1 ] && echo 0 || echo "0-$((L1_SMP - 1))")" \
 		"$([ "$L1_IDLE" = halt ] || echo " l1_idle=poll")" \
 		"${BED_TCG:+ tcg=$BED_TCG}" "${BED_L1_CPU:+ l1_cpu=$BED_L1_CPU}" \
-		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" "${BED_QEMU:+ qemu=$BED_QEMU}" \
+		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" " qemu=${BED_QEMU:-pvx-fixed}" \
 		"${BED_L1_APPEND:+ l1_append=$BED_L1_APPEND}" > "$RESULTS/$name.bed"
 fi
 max=1

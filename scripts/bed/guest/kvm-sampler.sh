@@ -7,10 +7,20 @@
 # the CSV file $1 as: phase,event,counter,value. L1's counters count only
 # VMs that still exist, so they must be read while L2 runs. A line
 # "PVX-QMP: COMMAND ARGS" runs that command on L2's monitor ($2), its
-# reply going to NAME.qmp.log beside the CSV.
+# reply going to NAME.qmp.log beside the CSV. At L2's first kernel
+# complaint (lib.sh's PVX_SPLATS) it stops L1's KVM trace, so that what
+# L1 injected just before stays in it (l1-init prints it after L2 ended),
+# and notes the line in /run/pvx-trace-stopped.
 csv=$1
 qmp=${2:-/run/pvx-l2.qmp}
 here=$(dirname "$0")
+# shellcheck source=scripts/lib.sh
+. "$here/../../lib.sh"
+tr=
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	[ -w "$d/tracing_on" ] && tr=$d && break
+done
+stopped=
 echo "phase,event,counter,value" > "$csv"
 # L1's VM that never runs (see l1-init) is not L2.
 keeper=$(cat /run/pvx-keeper.pid 2>/dev/null)
@@ -39,6 +49,14 @@ while IFS= read -r line; do
 		# those of the guests it starts itself (NAME.qmp.log).
 		python3 "$here/../qmp.py" --request "$qmp" "${line#PVX-QMP: }" \
 			>> "${csv%.kvm.csv}.qmp.log" 2>&1 &
+		;;
+	*)
+		if [ -z "$stopped" ] && [ -n "$tr" ] &&
+		   [[ $line =~ \[\ *[0-9]+\.[0-9]{6}\] ]] && [[ $line =~ $PVX_SPLATS ]]; then
+			echo 0 > "$tr/tracing_on"
+			stopped=1
+			printf '%s\n' "${line%$'\r'}" > /run/pvx-trace-stopped
+		fi
 		;;
 	esac
 done
