@@ -313,7 +313,11 @@ kvm)
 	# as the last CPU comes online.
 	[ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] || l1_args="maxcpus=1 no_ipi_broadcast=1"
 	[ "$L1_IDLE" = halt ] || l1_args+=" idle=poll"
-	l0qemu=${BED_QEMU:-}
+	# PVX_L0_QEMU: the one make check built (scripts/check/check.sh),
+	# "failed" where that build failed.
+	l0qemu=${BED_QEMU:-${PVX_L0_QEMU:-}}
+	[ "$l0qemu" != failed ] ||
+		die "L0's QEMU did not build (make check's 'bed:' result; $PVX_CACHE/qemu/build.log)"
 	if [ -z "$l0qemu" ]; then
 		l0qemu=$(bash "$PVX_ROOT/scripts/bed/qemu.sh") || die "no L0 QEMU for the kvm platform"
 	fi
@@ -321,7 +325,7 @@ kvm)
 	      -cpu "${BED_L1_CPU:-max,-pku,-xsave}"
 	      -smp "$L1_SMP"
 	      -m $((MEM + 1536)) -display none -monitor none -no-reboot
-	      -name pvx-l1,debug-threads=on
+	      -name pvx-l1,debug-threads=on -nic none
 	      -serial "file:$RESULTS/$name.l1.log" -serial "file:$log"
 	      -d cpu_reset -D "$RESULTS/$name.l0-qemu.log"
 	      -kernel "$l1/root/boot/vmlinuz-$(cat "$l1/kver")"

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # L0's QEMU for the nested KVM platform: the source of Debian's
-# qemu-system-x86, the version installed here, with pvx's fixes to its
-# TCG (scripts/bed/qemu/*.patch: an interrupt L1 injects into L2 was
+# qemu-system-x86 (the version installed here, or the archive's newest
+# where that one is gone) with pvx's fixes to its TCG
+# (scripts/bed/qemu/*.patch: an interrupt L1 injects into L2 was
 # delivered a second time, with L2's interrupts off), built for
-# x86_64-softmmu only. Kept in PVX_CACHE/qemu/VERSION-HASH (HASH: of the
-# patches and this script), built once; prints the binary's path. Its
-# firmware is Debian's (Debian's firmware path).
-# Concurrent callers (make check's lanes) wait for one build.
+# x86_64-softmmu with TCG and VirtFS only, every other feature off, so
+# that what is built does not depend on what else this machine has. Kept
+# in PVX_CACHE/qemu/VERSION-HASH (HASH: of the patches and the configure
+# options), built once; prints the binary's path. Its firmware is
+# Debian's (Debian's firmware path). Concurrent callers wait for one
+# build; builds of other versions stay (a boot may be running one).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 ver=$(dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null) ||
 	die "qemu-system-x86 is not installed: run 'make deps'"
 patches=("$PVX_ROOT"/scripts/bed/qemu/*.patch)
-hash=$(cat "${patches[@]}" "$0" | sha256sum | cut -c1-12)
+config=(--prefix=/usr
+	--firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+	--target-list=x86_64-softmmu --without-default-features
+	--enable-virtfs --enable-attr --enable-cap-ng --enable-fdt=system
+	--disable-docs --disable-werror)
+hash=$( { cat "${patches[@]}"; printf '%s\n' "${config[@]}"; } | sha256sum | cut -c1-12)
 top=$PVX_CACHE/qemu
 dir=$top/${ver#*:}-$hash
 bin=$dir/qemu-system-x86_64
@@ -26,16 +34,18 @@ if [ -x "$bin" ]; then
 	exit 0
 fi
 
-stage "qemu: building L0's QEMU $ver with ${#patches[@]} fix(es) (log $top/build.log)" >&2
+log=$top/build.log
+stage "qemu: building L0's QEMU from Debian's source $ver with ${#patches[@]} fix(es) (log $log)" >&2
 work=$top/build
 rm -rf "$work"
-mkdir -p "$work/apt/lists/partial" "$work/apt/sources.list.d"
+mkdir -p "$work/apt/lists/partial" "$work/apt/cache/archives/partial"
 # The build's output to its log; a failure says where it is.
-exec 4>&1 3>&2 > "$top/build.log" 2>&1
-trap 'echo "pvx: error: building L0'"'"'s QEMU failed: see $top/build.log" >&3' ERR
+exec 4>&1 3>&2 > "$log" 2>&1
+trap 'echo "pvx: error: building L0'"'"'s QEMU failed: see $log" >&3' ERR
 # The source package from the archives this machine installs from (deb-src
-# lines of its own deb lines), in a private apt state: the machine's apt
-# configuration is left as it is.
+# lines of its own deb lines), in an apt state of its own: the machine's
+# apt configuration, lists and caches are left as they are.
+mkdir "$work/apt/sources.list.d"
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
 	if [ -f "$f" ]; then
 		sed -n 's/^deb \(.*\)/deb-src \1/p' "$f"
@@ -48,19 +58,24 @@ for f in /etc/apt/sources.list.d/*.sources; do
 done
 apt=(apt-get -q -o "Dir::Etc::SourceList=$work/apt/sources.list"
      -o "Dir::Etc::SourceParts=$work/apt/sources.list.d"
-     -o "Dir::State::Lists=$work/apt/lists" -o APT::Sandbox::User=root)
+     -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache"
+     -o APT::Sandbox::User=root)
 "${apt[@]}" update
-(cd "$work" && "${apt[@]}" source --download-only "qemu=$ver")
-dpkg-source -x "$work"/qemu_"${ver#*:}".dsc "$work/src"
+cd "$work"
+# The archive keeps only the newest version of a suite: a machine not
+# upgraded since builds that one (the fix is the same).
+if ! "${apt[@]}" source --download-only "qemu=$ver"; then
+	echo "pvx: Debian's source $ver is gone from the archive; building its newest" >&3
+	"${apt[@]}" source --download-only qemu
+fi
+dsc=$(ls "$work"/qemu_*.dsc)
+dpkg-source -x "$dsc" "$work/src"
 for p in "${patches[@]}"; do
-	patch -d "$work/src" -p1 --forward < "$p"
+	patch -d "$work/src" -p1 --forward --fuzz=0 < "$p"
 done
 mkdir "$work/b"
 cd "$work/b"
-../src/configure --prefix=/usr \
-	--firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu \
-	--target-list=x86_64-softmmu --disable-docs --disable-tools \
-	--disable-guest-agent --disable-user --enable-virtfs --disable-werror
+../src/configure "${config[@]}"
 ninja qemu-system-x86_64
 mkdir -p "$dir"
 # Its firmware path is Debian's, which a binary outside its bindir looks
@@ -71,12 +86,11 @@ for d in /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu; do
 done
 cp qemu-system-x86_64 "$bin.tmp"
 mv "$bin.tmp" "$bin"
-printf '%s\n' "Debian's qemu $ver with:" "${patches[@]##*/}" > "$dir/README"
+printf '%s\n' "Debian's source ${dsc##*/} with:" "${patches[@]##*/}" \
+	"configure ${config[*]}" > "$dir/README"
 trap - ERR
 exec 1>&4 2>&3 4>&- 3>&-
 cd "$top"
 rm -rf "$work"
-# Builds of other versions or patches.
-find "$top" -mindepth 1 -maxdepth 1 -type d ! -name "${dir##*/}" -exec rm -rf {} +
 "$bin" -version | head -n 1 >&2
 printf '%s\n' "$bin"

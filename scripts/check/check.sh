@@ -313,7 +313,7 @@ fi
 if [ -z "$lane" ]; then
 	qemu_pid=
 	if part harness matrix pvx-off clock kexec pvblk nested; then
-		bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
+		setsid bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
 		qemu_pid=$!
 	fi
 	stage "check: building the test kernel"
@@ -322,15 +322,23 @@ if [ -z "$lane" ]; then
 		result ok "build: the test kernel builds from patches/"
 	else
 		result fail "build: the test kernel builds from patches/" "see $RESULTS/check.log"
+		[ -z "$qemu_pid" ] || kill -- -"$qemu_pid" 2>/dev/null || true
 		finish
 	fi
+	# The boots use this build (both lanes: exported), or fail at once
+	# where it failed.
 	if [ -n "$qemu_pid" ]; then
 		if wait "$qemu_pid"; then
+			PVX_L0_QEMU=$(tail -n 1 "$RESULTS/qemu-l0.out")
 			result ok "bed: L0's QEMU builds from Debian's source with pvx's fixes"
 		else
+			PVX_L0_QEMU=failed
+			cp "$PVX_CACHE/qemu/build.log" "$RESULTS/qemu-l0-build.log" 2>/dev/null || true
 			result fail "bed: L0's QEMU builds from Debian's source with pvx's fixes" \
-				"$(grep -a 'pvx: error' "$RESULTS/qemu-l0.out" | tail -n 1)"
+				"$(grep -a 'pvx: error' "$RESULTS/qemu-l0.out" | tail -n 1 | grep . ||
+					tail -n 1 "$RESULTS/qemu-l0.out") (log: $RESULTS/qemu-l0-build.log)"
 		fi
+		export PVX_L0_QEMU
 	fi
 fi
 

@@ -8,9 +8,9 @@
 # VMs that still exist, so they must be read while L2 runs. A line
 # "PVX-QMP: COMMAND ARGS" runs that command on L2's monitor ($2), its
 # reply going to NAME.qmp.log beside the CSV. At L2's first kernel
-# complaint (lib.sh's PVX_SPLATS) it stops L1's KVM trace, so that what
-# L1 injected just before stays in it (l1-init prints it after L2 ended),
-# and notes the line in /run/pvx-trace-stopped.
+# complaint (lib.sh's PVX_SPLATS) it takes a snapshot of L1's KVM trace,
+# what L1 injected just before, which l1-init prints, and notes the line
+# in /run/pvx-trace-snapshot.
 csv=$1
 qmp=${2:-/run/pvx-l2.qmp}
 here=$(dirname "$0")
@@ -18,9 +18,9 @@ here=$(dirname "$0")
 . "$here/../../lib.sh"
 tr=
 for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-	[ -w "$d/tracing_on" ] && tr=$d && break
+	[ -w "$d/snapshot" ] && tr=$d && break
 done
-stopped=
+snapped=
 echo "phase,event,counter,value" > "$csv"
 # L1's VM that never runs (see l1-init) is not L2.
 keeper=$(cat /run/pvx-keeper.pid 2>/dev/null)
@@ -51,11 +51,11 @@ while IFS= read -r line; do
 			>> "${csv%.kvm.csv}.qmp.log" 2>&1 &
 		;;
 	*)
-		if [ -z "$stopped" ] && [ -n "$tr" ] &&
+		if [ -z "$snapped" ] && [ -n "$tr" ] &&
 		   [[ $line =~ \[\ *[0-9]+\.[0-9]{6}\] ]] && [[ $line =~ $PVX_SPLATS ]]; then
-			echo 0 > "$tr/tracing_on"
-			stopped=1
-			printf '%s\n' "${line%$'\r'}" > /run/pvx-trace-stopped
+			echo 1 > "$tr/snapshot"
+			snapped=1
+			printf '%s\n' "${line%$'\r'}" > /run/pvx-trace-snapshot
 		fi
 		;;
 	esac
