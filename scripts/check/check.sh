@@ -307,13 +307,16 @@ fi
 [ "$only" = static ] && finish
 
 # The test kernel, from patches/ as they stand: what users apply. A
-# second lane boots what its first lane built. Beside it, L0's QEMU for
-# the kvm boots: Debian's, rebuilt with pvx's fixes to its SVM emulation
-# (scripts/bed/qemu.sh; about 3 minutes of both CPUs, once per cache).
+# second lane boots what its first lane built. Beside it, at idle
+# priority (the CPU time the kernel's build leaves, then the xen clock
+# boot's), L0's QEMU for the kvm boots: Debian's, rebuilt with pvx's
+# fixes to its SVM emulation (scripts/bed/qemu.sh; about 3 minutes of
+# both CPUs, once per cache). l0_qemu waits for it before the first kvm
+# boot.
+qemu_pid=
 if [ -z "$lane" ]; then
-	qemu_pid=
 	if part harness matrix pvx-off clock kexec pvblk nested; then
-		setsid bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
+		setsid chrt -i 0 bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
 		qemu_pid=$!
 	fi
 	stage "check: building the test kernel"
@@ -325,22 +328,24 @@ if [ -z "$lane" ]; then
 		[ -z "$qemu_pid" ] || kill -- -"$qemu_pid" 2>/dev/null || true
 		finish
 	fi
-	# The boots use this build (both lanes: exported), or fail at once
-	# where it failed.
-	if [ -n "$qemu_pid" ]; then
-		if wait "$qemu_pid"; then
-			PVX_L0_QEMU=$(tail -n 1 "$RESULTS/qemu-l0.out")
-			result ok "bed: L0's QEMU builds from Debian's source with pvx's fixes"
-		else
-			PVX_L0_QEMU=failed
-			cp "$PVX_CACHE/qemu/build.log" "$RESULTS/qemu-l0-build.log" 2>/dev/null || true
-			result fail "bed: L0's QEMU builds from Debian's source with pvx's fixes" \
-				"$(grep -a 'pvx: error' "$RESULTS/qemu-l0.out" | tail -n 1 | grep . ||
-					tail -n 1 "$RESULTS/qemu-l0.out") (log: $RESULTS/qemu-l0-build.log)"
-		fi
-		export PVX_L0_QEMU
-	fi
 fi
+# The boots use the build above (both lanes: exported), or fail at once
+# where it failed. Once.
+l0_qemu() {
+	[ -n "$qemu_pid" ] || return 0
+	if wait "$qemu_pid"; then
+		PVX_L0_QEMU=$(tail -n 1 "$RESULTS/qemu-l0.out")
+		result ok "bed: L0's QEMU builds from Debian's source with pvx's fixes"
+	else
+		PVX_L0_QEMU=failed
+		cp "$PVX_CACHE/qemu/build.log" "$RESULTS/qemu-l0-build.log" 2>/dev/null || true
+		result fail "bed: L0's QEMU builds from Debian's source with pvx's fixes" \
+			"$(grep -a 'pvx: error' "$RESULTS/qemu-l0.out" | tail -n 1 | grep . ||
+				tail -n 1 "$RESULTS/qemu-l0.out") (log: $RESULTS/qemu-l0-build.log)"
+	fi
+	export PVX_L0_QEMU
+	qemu_pid=
+}
 
 # Whether builds.sh's build NAME passed in this run (or its pass is cached).
 build_passed() { # name
@@ -419,11 +424,14 @@ fi
 # machine's caches and memory with it. clock-kvm's L1 has two vCPUs, one
 # for each of L2's (the bed's default is one, which L2's vCPUs share):
 # the CPU-time timers of posix_timers fall behind the wall clock on a
-# guest whose vCPUs wait for each other.
+# guest whose vCPUs wait for each other. xen's first, while L0's QEMU
+# for the kvm boots is still being built.
 if part clock; then
-	BED_L1_SMP=2 clock_suite kvm 1
 	clock_suite xen 0
+	l0_qemu
+	BED_L1_SMP=2 clock_suite kvm 1
 fi
+l0_qemu
 
 # The second lane, once the clock boots are done (their timer tests
 # want this machine to themselves).
