@@ -384,11 +384,11 @@ fi
 builds_pid=
 builds_note=
 lane2_pid=
-# The builds and the second lane (each a process group of its own) do
-# not outlive make check.
+# The builds, L0's QEMU build and the second lane (each a process group
+# of its own) do not outlive make check.
 stop_builds() {
 	local p
-	for p in $builds_pid $lane2_pid; do
+	for p in $builds_pid $lane2_pid $qemu_pid; do
 		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
 	done
 	return 0
