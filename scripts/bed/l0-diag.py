@@ -6,7 +6,8 @@
 
 Twice, 2 s apart: where each of L1's vCPUs is (L0 QEMU's "info registers
 -a": RIP, flags, privilege level, halted), and each thread of L0's QEMU
-with its state, its wait channel and its CPU time. A RIP is named in L1's
+with its state, its wait channel and its CPU time; then each vCPU's
+local APIC ("info lapic": IRR, ISR, its timer). A RIP is named in L1's
 code (the text symbols L1 wrote from its /proc/kallsyms at boot: KASLR
 and modules included) and in L2's (an L1 vCPU that runs L2 shows L2's
 RIP; nothing in the dump tells which, so both names are given where both
@@ -119,6 +120,39 @@ def vcpus(sock, symbols):
     return res, "answered in %.1f s" % (time.monotonic() - t0)
 
 
+def lapics(sock, cpus):
+    """{cpu: "IRR ... ISR ... LVTT ..."} from L0's "info lapic" of each
+    L1 vCPU (its local APIC: a timer interrupt L1 never got shows in IRR),
+    and the lines it printed."""
+    res, lines = {}, []
+    mon = None
+    try:
+        mon = qmp.Monitor(sock, 10)
+        for c in cpus:
+            reply = mon.execute("human-monitor-command", {"command-line": "info lapic %d" % c})
+            text = reply.get("return", "") if "error" not in reply else ""
+            got = {}
+            for line in text.splitlines():
+                lines.append("cpu %d: %s" % (c, line.replace("\t", " ")))
+                m = re.match(r"(IRR|ISR|LVTT|Timer)\s+(.*)", line)
+                if m:
+                    got[m.group(1)] = " ".join(m.group(2).split())
+            if got:
+                lvtt = got.get("LVTT", "?").split()
+                timer = " ".join(w for w in lvtt[:1] + lvtt[1:]
+                                 if w in ("masked", "one-shot", "periodic", "tsc-deadline")
+                                 or w.startswith("0x"))
+                res[c] = "IRR %s, ISR %s, timer %s" % (got.get("IRR", "?"), got.get("ISR", "?"),
+                                                      timer)
+    except (OSError, EOFError, ValueError, socket.timeout) as e:
+        lines.append("no lapic state (%s)" % (e or type(e).__name__))
+    finally:
+        if mon:
+            mon.f.close()
+            mon.sock.close()
+    return res, lines
+
+
 def main(argv):
     pid, sock, l1syms = argv[:3]
     symbols, notes = tables(l1syms, argv[3] if len(argv) > 3 else None)
@@ -147,13 +181,17 @@ def main(argv):
 
     t1, th1, c1, how1 = samples[0]
     t2, th2, c2, how2 = samples[-1]
+    apic, lines = lapics(sock, sorted(c2)) if c2 else ({}, [])
+    for line in lines:
+        print("L0: lapic %s" % line)
     parts = []
     if not c2:
         parts.append(how2)
     for c, (rip, where, rfl, hlt) in sorted(c2.items()):
         same = len(samples) > 1 and c1.get(c, (None,))[0] == rip
-        parts.append("L1 cpu %d at %#x %s%s, hlt %s" %
-                     (c, rip, where, " (the same 2 s before)" if same else "", hlt))
+        parts.append("L1 cpu %d at %#x %s%s, rfl %x, hlt %s%s" %
+                     (c, rip, where, " (the same 2 s before)" if same else "", rfl, hlt,
+                      ", local APIC " + apic[c] if c in apic else ""))
     # The vCPU threads, and any other that ran or waits uninterruptibly.
     busy = []
     if th1 and th2 and len(samples) > 1:
