@@ -551,6 +551,15 @@ if part harness; then
 			result fail "harness: L0's diagnosis says where every vCPU of L1 was ($l1n)" \
 				"${m:-0} placed: $(grep -a '^summary' "$RESULTS/harness-hang.l0-diag" 2>/dev/null | cut -c1-300)"
 		fi
+		# And each L1 vCPU's local APIC, its pending and in-service
+		# interrupts (a timer interrupt L1 never got shows there).
+		m=$(grep -cE '^L0: lapic cpu [0-9]+: IRR\b' "$RESULTS/harness-hang.l0-diag" 2>/dev/null)
+		if [ "$m" = "$l1n" ]; then
+			result ok "harness: L0's diagnosis shows the local APIC of every vCPU of L1 ($l1n)"
+		else
+			result fail "harness: L0's diagnosis shows the local APIC of every vCPU of L1 ($l1n)" \
+				"${m:-0} shown: $(grep -a '^L0: lapic' "$RESULTS/harness-hang.l0-diag" 2>/dev/null | head -n 3 | tr '\n' '|' | cut -c1-300)"
+		fi
 		# L1's symbols (5 MB) served the diagnosis of a failure expected.
 		rm -f "$RESULTS"/harness-*.l1-kallsyms
 	fi
