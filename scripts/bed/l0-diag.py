@@ -129,8 +129,12 @@ def lapics(sock, cpus):
     try:
         mon = qmp.Monitor(sock, 10)
         for c in cpus:
-            reply = mon.execute("human-monitor-command", {"command-line": "info lapic %d" % c})
-            text = reply.get("return", "") if "error" not in reply else ""
+            reply = mon.execute("human-monitor-command",
+                                {"command-line": "info lapic", "cpu-index": c})
+            if "error" in reply:
+                lines.append("cpu %d: error: %s" % (c, reply["error"].get("desc", reply["error"])))
+                continue
+            text = reply.get("return", "")
             got = {}
             for line in text.splitlines():
                 lines.append("cpu %d: %s" % (c, line.replace("\t", " ")))
@@ -138,10 +142,13 @@ def lapics(sock, cpus):
                 if m:
                     got[m.group(1)] = " ".join(m.group(2).split())
             if got:
-                lvtt = got.get("LVTT", "?").split()
-                timer = " ".join(w for w in lvtt[:1] + lvtt[1:]
+                lvtt = got.get("LVTT", "?")
+                timer = " ".join(w for w in lvtt.split()
                                  if w in ("masked", "one-shot", "periodic", "tsc-deadline")
                                  or w.startswith("0x"))
+                vec = re.search(r"\(vec (\d+)\)", lvtt)
+                if vec:
+                    timer += " vector %s" % vec.group(1)
                 res[c] = "IRR %s, ISR %s, timer %s" % (got.get("IRR", "?"), got.get("ISR", "?"),
                                                       timer)
     except (OSError, EOFError, ValueError, socket.timeout) as e:
@@ -154,6 +161,9 @@ def lapics(sock, cpus):
 
 
 def main(argv):
+    # Line by line: boot.sh ends this after 40 s, and what was printed
+    # by then must be in the file.
+    sys.stdout.reconfigure(line_buffering=True)
     pid, sock, l1syms = argv[:3]
     symbols, notes = tables(l1syms, argv[3] if len(argv) > 3 else None)
     hz = os.sysconf("SC_CLK_TCK")

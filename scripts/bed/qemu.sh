@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # L0's QEMU for the nested KVM platform: the source of Debian's
-# qemu-system-x86 (the version installed here, or the archive's newest
-# where that one is gone) with pvx's fixes to its TCG
+# qemu-system-x86 (the version installed here) with pvx's fixes to its TCG
 # (scripts/bed/qemu/*.patch: an interrupt L1 injects into L2 was
 # delivered a second time, with L2's interrupts off), built for
-# x86_64-softmmu with TCG and VirtFS only, every other feature off, so
-# that what is built does not depend on what else this machine has. Kept
+# x86_64-softmmu with TCG and VirtFS (and what VirtFS needs) only, every
+# other feature off, so that what is built does not depend on what else
+# this machine has. Kept
 # in PVX_CACHE/qemu/VERSION-HASH (HASH: of the patches and the configure
 # options), built once; prints the binary's path. Its firmware is
 # Debian's (Debian's firmware path). Concurrent callers wait for one
@@ -62,13 +62,15 @@ apt=(apt-get -q -o "Dir::Etc::SourceList=$work/apt/sources.list"
      -o APT::Sandbox::User=root)
 "${apt[@]}" update
 cd "$work"
-# The archive keeps only the newest version of a suite: a machine not
-# upgraded since builds that one (the fix is the same).
-if ! "${apt[@]}" source --download-only "qemu=$ver"; then
-	echo "pvx: Debian's source $ver is gone from the archive; building its newest" >&3
-	"${apt[@]}" source --download-only qemu
+# The archive keeps only a suite's newest version: where the installed
+# one is gone, say so (the fix is for that binary's source).
+uris=$("${apt[@]}" source --print-uris "qemu=$ver" 2>&1) || true
+if [[ "$uris" != *"qemu_${ver#*:}.dsc"* ]]; then
+	echo "pvx: error: the source of the installed qemu-system-x86 $ver is not in the archive (or the archive cannot be reached): upgrade it (apt-get install --only-upgrade qemu-system-x86 qemu-system-data) and run again" >&3
+	exit 1
 fi
-dsc=$(ls "$work"/qemu_*.dsc)
+"${apt[@]}" source --download-only "qemu=$ver"
+dsc=$work/qemu_${ver#*:}.dsc
 dpkg-source -x "$dsc" "$work/src"
 for p in "${patches[@]}"; do
 	patch -d "$work/src" -p1 --forward --fuzz=0 < "$p"

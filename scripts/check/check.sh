@@ -314,6 +314,19 @@ fi
 # both CPUs, once per cache). l0_qemu waits for it before the first kvm
 # boot.
 qemu_pid=
+builds_pid=
+builds_note=
+lane2_pid=
+# L0's QEMU build, the builds and the second lane below (each a process
+# group of its own) do not outlive make check.
+stop_builds() {
+	local p
+	for p in $builds_pid $lane2_pid $qemu_pid; do
+		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
+	done
+	return 0
+}
+trap stop_builds EXIT
 if [ -z "$lane" ]; then
 	if part harness matrix pvx-off clock kexec pvblk nested; then
 		setsid chrt -i 0 bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
@@ -325,7 +338,6 @@ if [ -z "$lane" ]; then
 		result ok "build: the test kernel builds from patches/"
 	else
 		result fail "build: the test kernel builds from patches/" "see $RESULTS/check.log"
-		[ -z "$qemu_pid" ] || kill -- -"$qemu_pid" 2>/dev/null || true
 		finish
 	fi
 fi
@@ -381,19 +393,6 @@ fi
 # as the lint step's: no file of the tree the boots read changes) and
 # build in their own work trees and build dirs; no step between here and
 # their report applies or builds.
-builds_pid=
-builds_note=
-lane2_pid=
-# The builds, L0's QEMU build and the second lane (each a process group
-# of its own) do not outlive make check.
-stop_builds() {
-	local p
-	for p in $builds_pid $lane2_pid $qemu_pid; do
-		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
-	done
-	return 0
-}
-trap stop_builds EXIT
 if [ "$only" = all ]; then
 	setsid chrt -i 0 ionice -c 3 bash "$PVX_ROOT/scripts/check/builds.sh" \
 		>> "$RESULTS/check.log" 2>&1 &

@@ -53,9 +53,10 @@ while IFS= read -r line; do
 	*)
 		if [ -z "$snapped" ] && [ -n "$tr" ] &&
 		   [[ $line =~ \[\ *[0-9]+\.[0-9]{6}\] ]] && [[ $line =~ $PVX_SPLATS ]]; then
-			echo 1 > "$tr/snapshot"
 			snapped=1
-			printf '%s\n' "${line%$'\r'}" > /run/pvx-trace-snapshot
+			if echo 1 > "$tr/snapshot"; then
+				printf '%s\n' "${line%$'\r'}" > /run/pvx-trace-snapshot
+			fi
 		fi
 		;;
 	esac
