@@ -6,11 +6,11 @@
 # delivered a second time, with L2's interrupts off), built for
 # x86_64-softmmu with TCG and VirtFS (and what VirtFS needs) only, every
 # other feature off, so that what is built does not depend on what else
-# this machine has. Kept
-# in PVX_CACHE/qemu/VERSION-HASH (HASH: of the patches and the configure
-# options), built once; prints the binary's path. Its firmware is
-# Debian's (Debian's firmware path). Concurrent callers wait for one
-# build; builds of other versions stay (a boot may be running one).
+# this machine has. Kept in PVX_CACHE/qemu/VERSION-HASH (HASH: of the
+# patches and the configure options), built once; prints the binary's
+# path. Its firmware is Debian's (Debian's firmware path). Concurrent
+# callers wait for one build; builds of other versions stay (a boot may
+# be running one).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
