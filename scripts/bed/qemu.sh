@@ -3,7 +3,9 @@
 # L0's QEMU for the nested KVM platform: the source of Debian's
 # qemu-system-x86 (the version installed here) with pvx's fixes to its TCG
 # (scripts/bed/qemu/*.patch: an interrupt L1 injects into L2 was
-# delivered a second time, with L2's interrupts off), built for
+# delivered a second time, with L2's interrupts off; an interrupt of L1's
+# local APIC was lost when L1 entered L2 asking for an interrupt window
+# at the same time), built for
 # x86_64-softmmu with TCG and VirtFS (and what VirtFS needs) only, every
 # other feature off, so that what is built does not depend on what else
 # this machine has. Kept in PVX_CACHE/qemu/VERSION-HASH (HASH: of the
