@@ -3,7 +3,7 @@
 """Every kvm boot the results directories hold, per test bed: how many
 attempts, how many died and of what, and how many in a row have not.
 
-    bed-tally.py [--list] [--since YYYY-MM-DD] [DIR...]
+    bed-tally.py [--list] [--since YYYY-MM-DD[THH:MM]] [DIR...]
 
 DIR (default: $PVX_CACHE/results): results directories of make check,
 bed-trial.sh or boot.sh, searched down. A kvm boot is a NAME.l1.log there
@@ -105,8 +105,15 @@ def main(argv):
     if "--since" in argv:
         i = argv.index("--since")
         if i + 1 >= len(argv):
-            sys.exit("--since: want a date, YYYY-MM-DD")
-        since = time.mktime(time.strptime(argv[i + 1], "%Y-%m-%d"))
+            sys.exit("--since: want a date, YYYY-MM-DD[THH:MM]")
+        for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+            try:
+                since = time.mktime(time.strptime(argv[i + 1], fmt))
+                break
+            except ValueError:
+                continue
+        else:
+            sys.exit("--since: want a date, YYYY-MM-DD[THH:MM]")
         del argv[i:i + 2]
     dirs = argv or [os.path.join(os.environ.get("PVX_CACHE",
                                  os.path.expanduser("~/.cache/pvx")), "results")]

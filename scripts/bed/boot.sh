@@ -489,11 +489,19 @@ run_once() {
 # deaths count against.
 if [ "$platform" = kvm ]; then
 	ocp=$([ "${BED_L1_ONE_CPU_PATCH:-1}" = 0 ] && echo 0 || echo 1)
+	# pvx's L0 QEMU by the hash of its fixes (the end of its build
+	# directory's name): every set of fixes is a bed of its own.
+	if [ -n "${BED_QEMU:-}" ]; then
+		l0name=$BED_QEMU
+	else
+		l0name=${l0qemu%/*}
+		l0name=pvx-fixed-${l0name##*-}
+	fi
 	printf 'npt=%s one_cpu_patch=%s no_ipi_broadcast=%s l1_cpus=%s%s%s%s%s%s%s\n' \
 		"${BED_NPT:-0}" "$ocp" "$ocp" "$([ "$L1_SMP" = 1 ] && echo 0 || echo "0-$((L1_SMP - 1))")" \
 		"$([ "$L1_IDLE" = halt ] || echo " l1_idle=poll")" \
 		"${BED_TCG:+ tcg=$BED_TCG}" "${BED_L1_CPU:+ l1_cpu=$BED_L1_CPU}" \
-		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" " qemu=${BED_QEMU:-pvx-fixed}" \
+		"${BED_L1_KERNEL:+ l1_kernel=$BED_L1_KERNEL}" " qemu=$l0name" \
 		"${BED_L1_APPEND:+ l1_append=$BED_L1_APPEND}" > "$RESULTS/$name.bed"
 fi
 max=1
