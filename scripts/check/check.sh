@@ -343,21 +343,34 @@ if [ -z "$lane" ]; then
 		finish
 	fi
 fi
+# Wait for a background job (a process group of its own) until make
+# check's deadline, and stop it there: idle-priority builds can starve.
+# Returns the job's exit status, 124 where it was stopped.
+wait_deadline() { # pid
+	while kill -0 "$1" 2>/dev/null && [ "$(date +%s)" -lt "$PVX_DEADLINE" ]; do
+		sleep 2
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -- -"$1" 2>/dev/null
+		wait "$1"
+		return 124
+	fi
+	wait "$1"
+}
+
 # The boots use the build above (both lanes: exported), or fail at once
 # where it failed. Once.
 l0_qemu() {
+	local rc
+
 	[ -n "$qemu_pid" ] || return 0
-	# Not past make check's deadline: an idle-priority build can starve.
-	while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$PVX_DEADLINE" ]; do
-		sleep 2
-	done
-	if kill -0 "$qemu_pid" 2>/dev/null; then
-		kill -- -"$qemu_pid" 2>/dev/null
-		wait "$qemu_pid"
+	wait_deadline "$qemu_pid"
+	rc=$?
+	if [ "$rc" = 124 ]; then
 		PVX_L0_QEMU=failed
 		result fail "bed: L0's QEMU builds from Debian's source with pvx's fixes" \
 			"not done by make check's deadline (log: $PVX_CACHE/qemu/build.log)"
-	elif wait "$qemu_pid"; then
+	elif [ "$rc" = 0 ]; then
 		PVX_L0_QEMU=$(tail -n 1 "$RESULTS/qemu-l0.out")
 		result ok "bed: L0's QEMU builds from Debian's source with pvx's fixes"
 	else
@@ -774,14 +787,13 @@ fi
 # have not finished by the deadline fails as not run.
 if part patches; then
 	if [ -n "$builds_pid" ]; then
-		while kill -0 "$builds_pid" 2>/dev/null && [ "$(date +%s)" -lt "$PVX_DEADLINE" ]; do
-			sleep 5
-		done
-		if kill -0 "$builds_pid" 2>/dev/null; then
-			kill -- -"$builds_pid" 2>/dev/null
-			builds_note="stopped at make check's deadline"
-		fi
-		wait "$builds_pid" || builds_note=${builds_note:-"builds.sh exited $? (see $RESULTS/check.log)"}
+		wait_deadline "$builds_pid"
+		rc=$?
+		case $rc in
+		0) ;;
+		124) builds_note="stopped at make check's deadline" ;;
+		*) builds_note="builds.sh exited $rc (see $RESULTS/check.log)" ;;
+		esac
 		builds_pid=
 	else
 		bash "$PVX_ROOT/scripts/check/builds.sh" >> "$RESULTS/check.log" 2>&1 ||
