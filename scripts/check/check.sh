@@ -11,11 +11,10 @@
 # on kvm, which matrix includes), clock, kexec, pvblk, nested (pvblk
 # on kvm), cli or patches (static + builds) runs one part; several,
 # comma-separated, run those.
-# A full run runs its kexec, nested, pvx-off and pvblk parts in a second
-# lane, a check.sh of their own started after the clock boots, beside the
-# harness and matrix boots: a nested kvm boot keeps one of this machine's
-# two CPUs busy (L1's one polling vCPU) and leaves the other mostly idle.
-# The lanes take about as long as each other. Its
+# A full run runs its kexec, nested and pvx-off parts in a second lane, a check.sh
+# of their own started after the clock boots, beside the harness and
+# matrix boots: a nested kvm boot keeps one of this machine's two CPUs
+# busy (L1's one polling vCPU) and leaves the other mostly idle. Its
 # results come after the first lane's (CHECK_LANE, internal: the lane's
 # name; it shares RESULTS, adds its KUnit cases to the list, reports in
 # RESULTS/lane-NAME.txt and does no static checks, builds or report).
@@ -85,7 +84,7 @@ for p in ${only//,/ }; do
 	esac
 done
 # The second lane's parts (see above).
-lane2=kexec,nested,pvx-off,pvblk
+lane2=kexec,nested,pvx-off
 part() { # name...
 	local p
 	for p; do
@@ -107,32 +106,6 @@ tree=$PVX_CACHE/tree
 KUNIT_BUILTIN="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_request pvblk_virtio"
 . "$PVX_ROOT/scripts/check/t-guest.sh"
 . "$PVX_ROOT/scripts/check/t-pvblk.sh"
-
-# L0's QEMU for the kvm boots: Debian's, rebuilt with pvx's fixes to its
-# SVM emulation (scripts/bed/qemu.sh; about 3 minutes of both CPUs, once
-# per cache), from here at idle priority: the CPU time the static checks
-# (one CPU's work), then the test kernel's build and the xen clock boot
-# leave. l0_qemu waits for it before the first kvm boot.
-qemu_pid=
-builds_pid=
-builds_note=
-lane2_pid=
-# L0's QEMU build, the builds and the second lane below (each a process
-# group of its own) do not outlive make check.
-stop_builds() {
-	local p
-	for p in $builds_pid $lane2_pid $qemu_pid; do
-		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
-	done
-	return 0
-}
-trap stop_builds EXIT
-# BED_QEMU names another L0 QEMU (bed-trial.sh's qemu-debian): no build.
-if [ -z "$lane" ] && [ -z "${BED_QEMU:-}" ] &&
-	part harness matrix pvx-off clock kexec pvblk nested; then
-	setsid chrt -i 0 bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
-	qemu_pid=$!
-fi
 
 # Static checks of the series: seconds, before any build.
 if part static patches; then
@@ -334,8 +307,33 @@ fi
 [ "$only" = static ] && finish
 
 # The test kernel, from patches/ as they stand: what users apply. A
-# second lane boots what its first lane built.
+# second lane boots what its first lane built. Beside it, at idle
+# priority (the CPU time the kernel's build leaves, then the xen clock
+# boot's), L0's QEMU for the kvm boots: Debian's, rebuilt with pvx's
+# fixes to its SVM emulation (scripts/bed/qemu.sh; about 3 minutes of
+# both CPUs, once per cache). l0_qemu waits for it before the first kvm
+# boot.
+qemu_pid=
+builds_pid=
+builds_note=
+lane2_pid=
+# L0's QEMU build, the builds and the second lane below (each a process
+# group of its own) do not outlive make check.
+stop_builds() {
+	local p
+	for p in $builds_pid $lane2_pid $qemu_pid; do
+		kill -0 "$p" 2>/dev/null && kill -- -"$p" 2>/dev/null
+	done
+	return 0
+}
+trap stop_builds EXIT
 if [ -z "$lane" ]; then
+	# BED_QEMU names another L0 QEMU (bed-trial.sh's qemu-debian): no
+	# build.
+	if [ -z "${BED_QEMU:-}" ] && part harness matrix pvx-off clock kexec pvblk nested; then
+		setsid chrt -i 0 bash "$PVX_ROOT/scripts/bed/qemu.sh" > "$RESULTS/qemu-l0.out" 2>&1 &
+		qemu_pid=$!
+	fi
 	stage "check: building the test kernel"
 	if bash "$PVX_ROOT/scripts/build.sh" test >> "$RESULTS/check.log" 2>&1 &&
 		bash "$PVX_ROOT/scripts/bed/initramfs.sh" >> "$RESULTS/check.log" 2>&1; then

@@ -10,8 +10,8 @@
 # (HOST_EPOCH: the machine's time when it started the guest; skipped
 # without it), that clock_gettime(CLOCK_MONOTONIC) goes through the vDSO
 # or not as CLOCK_STABLE says, and runs inconsistency-check over every
-# clock id (SECONDS each, default 3), nanosleep, nsleep-lat, posix_timers
-# and raw_skew (beside the tests before it: it sleeps 120 s). Then
+# clock id (SECONDS each, default 3), nanosleep, nsleep-lat, raw_skew
+# (beside the tests before it: it sleeps 120 s) and posix_timers. Then
 # takes CPU 1 offline and back (a CPU coming online registers its time
 # area before it reads the clock) and suspends and
 # resumes the guest (pm_test "core": non-boot CPUs off, syscore suspend;
@@ -212,8 +212,8 @@ suite() { # count|run count|defer
 	$1 "timers selftest inconsistency-check -t $secs" t_selftest inconsistency-check -t "$secs"
 	$1 "timers selftest nanosleep" t_selftest nanosleep
 	$1 "timers selftest nsleep-lat" t_selftest nsleep-lat
-	$1 "timers selftest posix_timers" t_selftest posix_timers
 	$1 "timers selftest raw_skew" t_selftest_started raw_skew
+	$1 "timers selftest posix_timers" t_selftest posix_timers
 	$1 "clock: CPU 1 offline and online 3 times: pvclock on CPU 1, monotonic across CPUs" \
 		t_hotplug
 	$2 "clock: suspend ($state) and resume, pm_test $level: pvclock on CPU 1, monotonic across CPUs" \
