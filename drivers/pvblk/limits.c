@@ -39,22 +39,27 @@ static void pvblk_topology(struct device *dev, const struct pvblk_params *p,
 			   struct queue_limits *lim)
 {
 	unsigned int lbs = lim->logical_block_size;
+	unsigned int exp = p->physical_block_exp;
 	u64 v;
 
 	if (!p->has_topology)
 		return;
 
-	/* The block layer wants the physical block <= a page, power of 2. */
-	if (p->physical_block_exp > ilog2(PAGE_SIZE / lbs)) {
-		dev_warn(dev, "ignoring topology: physical block exponent %u too large for %u-byte blocks\n",
-			 p->physical_block_exp, lbs);
-		return;
+	/*
+	 * The block layer takes any power of two (8 KiB and 16 KiB physical
+	 * blocks are real); one request must still hold a physical block.
+	 */
+	if (exp >= 32 - ilog2(lbs) ||
+	    ((u64)lbs << exp) > ((u64)lim->max_hw_sectors << SECTOR_SHIFT)) {
+		dev_warn(dev, "ignoring physical block exponent %u: too large for %u-byte blocks\n",
+			 exp, lbs);
+		exp = 0;
 	}
-	lim->physical_block_size = lbs << p->physical_block_exp;
+	lim->physical_block_size = lbs << exp;
 
-	if (p->alignment_offset >= (1U << p->physical_block_exp))
+	if (p->alignment_offset >= (1U << exp))
 		dev_warn(dev, "ignoring alignment offset %u: not inside a physical block of %u blocks\n",
-			 p->alignment_offset, 1U << p->physical_block_exp);
+			 p->alignment_offset, 1U << exp);
 	else
 		lim->alignment_offset = p->alignment_offset * lbs;
 
@@ -76,17 +81,17 @@ static void pvblk_topology(struct device *dev, const struct pvblk_params *p,
 		lim->io_opt = v;
 }
 
-/* Sector counts for discard and write zeroes: bounded by the segment. */
+/*
+ * Sector counts for discard and write zeroes: bounded by what one bio
+ * holds. 0 means no limit, as virtio_blk reads it.
+ */
 static u32 pvblk_cap_sectors(struct device *dev, const char *what,
 			     u32 sectors, unsigned int lbs)
 {
 	u32 per_block = lbs >> SECTOR_SHIFT;
 
-	if (!sectors) {
-		dev_warn(dev, "%s offered with a limit of 0 sectors; not using it\n",
-			 what);
-		return 0;
-	}
+	if (!sectors)
+		sectors = UINT_MAX;
 	sectors = min_t(u32, sectors, UINT_MAX >> SECTOR_SHIFT);
 	if (sectors < per_block) {
 		dev_warn(dev, "%s limit of %u sectors is below one block; not using it\n",
@@ -109,7 +114,7 @@ static void pvblk_discard(struct device *dev, const struct pvblk_params *p,
 			  struct queue_limits *lim)
 {
 	unsigned int lbs = lim->logical_block_size;
-	u64 gran;
+	u64 gran, max;
 
 	if (p->discard) {
 		lim->max_hw_discard_sectors =
@@ -119,14 +124,35 @@ static void pvblk_discard(struct device *dev, const struct pvblk_params *p,
 			pvblk_cap_ranges(dev, "discard", p->max_discard_seg);
 		gran = (u64)p->discard_sector_alignment << SECTOR_SHIFT;
 		if (!gran) {
-			lim->discard_granularity = lbs;
+			gran = lbs;
 		} else if (gran < lbs || !is_power_of_2(gran) || gran > SZ_1G) {
 			dev_warn(dev, "discard alignment of %u sectors is not usable; using the block size\n",
 				 p->discard_sector_alignment);
-			lim->discard_granularity = lbs;
-		} else {
-			lim->discard_granularity = gran;
+			gran = lbs;
 		}
+		/*
+		 * The block layer splits discards at the granularity and at
+		 * the maximum, and raises the granularity to the physical
+		 * block: one above the maximum would let a discard larger
+		 * than the maximum through.
+		 */
+		gran = max_t(u64, gran, lim->physical_block_size);
+		max = (u64)lim->max_hw_discard_sectors << SECTOR_SHIFT;
+		if (max && max < lim->physical_block_size) {
+			dev_warn(dev, "discard limit of %u sectors is below the %u-byte physical block; not using discard\n",
+				 lim->max_hw_discard_sectors,
+				 lim->physical_block_size);
+			lim->max_hw_discard_sectors = 0;
+			lim->max_discard_segments = 0;
+			gran = lbs;
+		} else if (max && gran > max) {
+			gran = rounddown_pow_of_two(max);
+			dev_warn(dev, "discard alignment of %u sectors is above the maximum of %u; using %llu bytes\n",
+				 p->discard_sector_alignment,
+				 lim->max_hw_discard_sectors,
+				 (unsigned long long)gran);
+		}
+		lim->discard_granularity = gran;
 	}
 	if (p->write_zeroes)
 		lim->max_write_zeroes_sectors =

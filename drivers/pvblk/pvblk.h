@@ -16,6 +16,7 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -105,7 +106,11 @@ struct pvblk_req {
 	/* Data: the request's pages (READ, WRITE, GET_ID). */
 	unsigned int nents;
 	unsigned int data_len;
-	/* DISCARD and WRITE_ZEROES: the ranges, nr_ranges of them. */
+	/*
+	 * DISCARD and WRITE_ZEROES: the ranges, nr_ranges of them, owned
+	 * by the core. A transport may rewrite them in place into its
+	 * device's format once ->queue has them.
+	 */
 	struct pvblk_range *ranges;
 	unsigned int nr_ranges;
 	/* Owned by the transport until it completes the request. */
@@ -119,26 +124,62 @@ struct pvblk_dev;
 struct pvblk_transport_ops {
 	/*
 	 * Put @req on hardware queue @qid. The device is told only when
-	 * @last is true, or by ->kick. -ENOSPC or -ENOMEM when the ring is
-	 * full: the core retries once a request completes on that queue.
+	 * @last is true, or by ->kick. Errors:
+	 * -ENOSPC: the ring is full. The transport calls pvblk_queue_full()
+	 *	before it drops the lock its completions take, and
+	 *	pvblk_queue_ready() after it completed requests on @qid: a
+	 *	completion between the two cannot be lost.
+	 * -ENOMEM: out of memory for now; the core retries later.
+	 * -EIO: the queue will never take a request again; the transport
+	 *	has called pvblk_queue_broken().
 	 */
 	int (*queue)(struct pvblk_dev *pd, unsigned int qid,
 		     struct pvblk_req *req, bool last);
+	/*
+	 * Optional: put @reqs[0..@n) on hardware queue @qid in order,
+	 * taking the lock its completions take once, and tell the device
+	 * once. Stops at the first request ->queue would have refused and
+	 * returns that error (0 when all were taken); *@queued: how many
+	 * were taken. Without it the core calls ->queue for each, with
+	 * @last false, then ->kick.
+	 */
+	int (*queue_batch)(struct pvblk_dev *pd, unsigned int qid,
+			   struct pvblk_req **reqs, unsigned int n,
+			   unsigned int *queued);
 	void (*kick)(struct pvblk_dev *pd, unsigned int qid);
 	/*
 	 * Complete what the device finished on polled queue @qid, without
-	 * waiting for an interrupt; return how many. Needed for poll queues.
+	 * waiting for an interrupt, passing @iob to pvblk_complete() (which
+	 * may leave a request to be ended with the batch, after ->poll
+	 * returns); return how many. Needed for poll queues.
 	 */
-	int (*poll)(struct pvblk_dev *pd, unsigned int qid);
+	int (*poll)(struct pvblk_dev *pd, unsigned int qid,
+		    struct io_comp_batch *iob);
 	/* Spread hardware queues over CPUs as interrupts are; optional. */
 	void (*map_queues)(struct pvblk_dev *pd, struct blk_mq_queue_map *map);
-	/* Switch the device's cache mode; optional. */
+	/*
+	 * Switch the device's cache mode; optional. Return the mode the
+	 * device reports after the write (1: write back), which may not be
+	 * the one asked for, or an error.
+	 */
 	int (*set_writeback)(struct pvblk_dev *pd, bool writeback);
+	/*
+	 * The device is broken or gone: stop it. Once this returns the
+	 * device completes nothing more, no completion callback runs and
+	 * the device writes no memory of in-flight requests. It may be
+	 * called with the transport's queues already torn down.
+	 */
+	void (*stop)(struct pvblk_dev *pd);
+	/*
+	 * Whether queue @qid is broken (it will complete nothing); for a
+	 * request that timed out. Optional.
+	 */
+	bool (*broken)(struct pvblk_dev *pd, unsigned int qid);
 };
 
 /* Shown in /sys/block/vdX/pvblk/. */
 struct pvblk_stats {
-	atomic64_t requests;		/* handed to the transport */
+	u64 __percpu *requests;		/* handed to the transport */
 	atomic64_t errors;		/* completed with an error */
 	atomic64_t bad_completions;	/* rejected device input */
 	atomic64_t ring_full;		/* transport had no room */
@@ -155,9 +196,23 @@ struct pvblk_dev {
 	unsigned int nr_poll_queues;
 	unsigned int max_segs;
 	int index;
+	bool added;			/* the disk was added: ->free_disk frees */
 	bool writeback;
 	bool wce;
-	bool dead;			/* surprise removal: fail everything */
+	bool fua;
+	bool dead;			/* the device is gone: fail everything */
+	bool removed;			/* remove began: no more operations */
+	/*
+	 * Serializes the teardown of a broken device with remove, freeze
+	 * and restore; protects the three fields below.
+	 */
+	struct mutex lock;
+	bool stopped;			/* the device was stopped (READ_ONCE) */
+	bool deleted;			/* del_gendisk() returned */
+	bool frozen;			/* suspended: the queue is quiesced */
+	struct work_struct dead_work;	/* a queue broke: fail everything */
+	struct mutex cache_lock;	/* a cache mode switch, write to commit */
+	struct blk_mq_hw_ctx **hctx;	/* by queue id, for pvblk_queue_full() */
 	struct pvblk_geometry geo;
 	struct pvblk_stats stats;
 };
@@ -179,24 +234,30 @@ struct pvblk_dev *pvblk_alloc(struct device *dev,
 			      void *transport, unsigned int tdata_size);
 void pvblk_plan_queues(unsigned int offered, unsigned int *nr,
 		       unsigned int *nr_poll);
-int pvblk_add_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
-		   unsigned int nr_queues, unsigned int nr_poll_queues,
-		   unsigned int depth);
+int pvblk_setup_disk(struct pvblk_dev *pd, const struct pvblk_params *p,
+		     unsigned int nr_queues, unsigned int nr_poll_queues,
+		     unsigned int depth);
+int pvblk_register_disk(struct pvblk_dev *pd);
 void pvblk_remove(struct pvblk_dev *pd, bool surprise);
-void pvblk_free(struct pvblk_dev *pd);
+void pvblk_release(struct pvblk_dev *pd);
 void pvblk_complete(struct pvblk_dev *pd, struct pvblk_req *req,
-		    enum pvblk_status status);
+		    enum pvblk_status status, struct io_comp_batch *iob);
 void pvblk_fail_request(struct pvblk_dev *pd, struct pvblk_req *req,
 			const char *why);
+void pvblk_queue_full(struct pvblk_dev *pd, unsigned int qid);
 void pvblk_queue_ready(struct pvblk_dev *pd, unsigned int qid);
+void pvblk_queue_broken(struct pvblk_dev *pd, unsigned int qid);
+void pvblk_device_dead(struct pvblk_dev *pd, const char *why);
+void pvblk_sync_dead(struct pvblk_dev *pd);
 void pvblk_update_capacity(struct pvblk_dev *pd, u64 capacity);
 void pvblk_update_writeback(struct pvblk_dev *pd, bool writeback);
 void pvblk_freeze(struct pvblk_dev *pd);
 void pvblk_unfreeze(struct pvblk_dev *pd);
-
-static inline struct request *pvblk_to_rq(struct pvblk_req *req)
-{
-	return blk_mq_rq_from_pdu(req);
-}
+struct request *pvblk_to_rq(struct pvblk_req *req);
+#if IS_ENABLED(CONFIG_KUNIT)
+int pvblk_kunit_live_devs(void);
+void pvblk_batch_issued(struct pvblk_dev *pd, unsigned int qid,
+			unsigned int n);
+#endif
 
 #endif /* _PVBLK_H */

@@ -15,7 +15,6 @@ struct pvblk_virtio_req {
 	struct virtio_blk_outhdr hdr;
 	u8 status;
 	unsigned int in_len;		/* bytes the device may write */
-	struct virtio_blk_discard_write_zeroes *ranges;
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -25,7 +24,10 @@ void pvblk_virtio_read_params(struct virtio_device *vdev,
 unsigned int pvblk_virtio_nr_queues(struct virtio_device *vdev);
 const char *pvblk_virtio_check_used(const struct pvblk_virtio_req *vr,
 				    enum pvblk_cmd_type type, unsigned int len,
-				    enum pvblk_status *status);
+				    bool legacy, enum pvblk_status *status);
+void pvblk_virtio_ring_full_window(struct pvblk_dev *pd, unsigned int qid);
+struct pvblk_dev *pvblk_virtio_pd(struct virtio_device *vdev);
+struct workqueue_struct *pvblk_virtio_config_wq(void);
 #endif
 
 #endif /* _PVBLK_VIRTIO_H */

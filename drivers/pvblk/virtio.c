@@ -17,6 +17,7 @@
 #include <linux/blk-mq-virtio.h>
 #include <linux/interrupt.h>
 #include <linux/virtio_ring.h>
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "pvblk_virtio.h"
@@ -33,8 +34,16 @@ struct pvblk_virtio {
 	struct work_struct config_work;
 	unsigned int nr_vqs;
 	unsigned int nr_poll;		/* the last nr_poll vqs are polled */
-	struct pvblk_vq *vqs;
+	bool legacy;			/* before VIRTIO_F_VERSION_1 */
+	unsigned int ring;		/* the smallest queue size at probe */
+	struct pvblk_vq *vqs;		/* NULL while suspended */
 };
+
+/*
+ * Config changes are applied here, not on a freezable workqueue: freeze
+ * flushes the work after the PM core froze those.
+ */
+static struct workqueue_struct *pvblk_virtio_wq;
 
 static const u32 pvblk_virtio_types[] = {
 	[PVBLK_CMD_READ]		= VIRTIO_BLK_T_IN,
@@ -44,6 +53,18 @@ static const u32 pvblk_virtio_types[] = {
 	[PVBLK_CMD_DISCARD]		= VIRTIO_BLK_T_DISCARD,
 	[PVBLK_CMD_WRITE_ZEROES]	= VIRTIO_BLK_T_WRITE_ZEROES,
 };
+
+/* The cache mode the device reports now: true for write back. */
+static bool pvblk_virtio_cache_mode(struct virtio_device *vdev)
+{
+	u8 wb;
+
+	/* Legacy rule: FLUSH offered means a write-back cache. */
+	if (virtio_cread_feature(vdev, VIRTIO_BLK_F_CONFIG_WCE,
+				 struct virtio_blk_config, wce, &wb))
+		return virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
+	return wb;
+}
 
 /**
  * pvblk_virtio_read_params - what the device's config space says
@@ -88,15 +109,7 @@ VISIBLE_IF_KUNIT void pvblk_virtio_read_params(struct virtio_device *vdev,
 	p->read_only = virtio_has_feature(vdev, VIRTIO_BLK_F_RO);
 	p->flush = virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH);
 	p->wce = virtio_has_feature(vdev, VIRTIO_BLK_F_CONFIG_WCE);
-	if (p->wce) {
-		u8 wb;
-
-		virtio_cread(vdev, struct virtio_blk_config, wce, &wb);
-		p->writeback = wb;
-	} else {
-		/* Legacy rule: FLUSH offered means a write-back cache. */
-		p->writeback = p->flush;
-	}
+	p->writeback = pvblk_virtio_cache_mode(vdev);
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_DISCARD)) {
 		p->discard = true;
 		virtio_cread(vdev, struct virtio_blk_config,
@@ -120,8 +133,6 @@ VISIBLE_IF_KUNIT void pvblk_virtio_read_params(struct virtio_device *vdev,
 			     write_zeroes_may_unmap, &unmap);
 		p->write_zeroes_may_unmap = unmap;
 	}
-	/* With indirect descriptors a request takes one ring slot. */
-	p->max_transport_segs = PVBLK_MAX_SEGS;
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_read_params);
 
@@ -144,45 +155,57 @@ VISIBLE_IF_KUNIT unsigned int pvblk_virtio_nr_queues(struct virtio_device *vdev)
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_nr_queues);
 
-static int pvblk_virtio_queue(struct pvblk_dev *pd, unsigned int qid,
-			      struct pvblk_req *req, bool last)
+/* The core's ranges, rewritten in place: the two layouts have one size. */
+static_assert(sizeof(struct pvblk_range) ==
+	      sizeof(struct virtio_blk_discard_write_zeroes));
+
+static void *pvblk_virtio_ranges(struct pvblk_req *req)
 {
-	struct pvblk_virtio *pv = pd->transport;
-	struct virtio_device *vdev = pv->vdev;
+	struct virtio_blk_discard_write_zeroes *r = (void *)req->ranges;
+	unsigned int i;
+
+	for (i = 0; i < req->nr_ranges; i++) {
+		struct pvblk_range c = req->ranges[i];
+
+		r[i].sector = cpu_to_le64(c.sector);
+		r[i].num_sectors = cpu_to_le32(c.nr_sectors);
+		r[i].flags = cpu_to_le32(c.flags & PVBLK_RANGE_UNMAP ?
+					 VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0);
+	}
+	return r;
+}
+
+/*
+ * Between a full ring and the return to the core, where a completion
+ * could once slip through unseen: KUnit completes requests here.
+ */
+VISIBLE_IF_KUNIT noinline void
+pvblk_virtio_ring_full_window(struct pvblk_dev *pd, unsigned int qid)
+{
+	KUNIT_STATIC_STUB_REDIRECT(pvblk_virtio_ring_full_window, pd, qid);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_ring_full_window);
+
+/* One request into @q's ring, q->lock held; the virtio core's answer. */
+static int pvblk_virtio_add(struct virtio_device *vdev, struct pvblk_vq *q,
+			    struct pvblk_req *req)
+{
 	struct pvblk_virtio_req *vr = req->tdata;
 	struct scatterlist hdr, status, ranges, *sgs[4];
-	struct pvblk_vq *q = &pv->vqs[qid];
-	unsigned int out = 0, in = 0, i;
-	bool data_in, notify = false;
-	unsigned long flags;
-	u32 type;
-	int err;
+	unsigned int out = 0, in = 0;
+	bool data_in;
 
-	type = pvblk_virtio_types[req->type];
-	vr->hdr.type = cpu_to_virtio32(vdev, type);
+	vr->hdr.type = cpu_to_virtio32(vdev, pvblk_virtio_types[req->type]);
 	vr->hdr.ioprio = cpu_to_virtio32(vdev, req->ioprio);
 	vr->hdr.sector = cpu_to_virtio64(vdev, req->sector);
 	vr->status = 0xff;	/* not a status: the device must write one */
-	vr->ranges = NULL;
 
 	sg_init_one(&hdr, &vr->hdr, sizeof(vr->hdr));
 	sgs[out++] = &hdr;
 
 	if (req->nr_ranges) {
-		vr->ranges = kmalloc_array(req->nr_ranges, sizeof(*vr->ranges),
-					   GFP_ATOMIC);
-		if (!vr->ranges)
-			return -ENOMEM;
-		for (i = 0; i < req->nr_ranges; i++) {
-			vr->ranges[i].sector = cpu_to_le64(req->ranges[i].sector);
-			vr->ranges[i].num_sectors =
-				cpu_to_le32(req->ranges[i].nr_sectors);
-			vr->ranges[i].flags = cpu_to_le32(req->ranges[i].flags &
-					PVBLK_RANGE_UNMAP ?
-					VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0);
-		}
-		sg_init_one(&ranges, vr->ranges,
-			    req->nr_ranges * sizeof(*vr->ranges));
+		sg_init_one(&ranges, pvblk_virtio_ranges(req),
+			    req->nr_ranges * sizeof(*req->ranges));
 		sgs[out++] = &ranges;
 	}
 
@@ -197,46 +220,102 @@ static int pvblk_virtio_queue(struct pvblk_dev *pd, unsigned int qid,
 	sg_init_one(&status, &vr->status, sizeof(vr->status));
 	sgs[out + in++] = &status;
 
+	return virtqueue_add_sgs(q->vq, sgs, out, in, req, GFP_ATOMIC);
+}
+
+/*
+ * @reqs[0..@n) into queue @qid's ring under one acquisition of its
+ * lock, in order, until the ring refuses one; then the device is told,
+ * when @kick or on a refusal. *@queued: how many the ring took.
+ */
+static int pvblk_virtio_submit(struct pvblk_dev *pd, unsigned int qid,
+			       struct pvblk_req **reqs, unsigned int n,
+			       bool kick, unsigned int *queued)
+{
+	struct pvblk_virtio *pv = pd->transport;
+	struct pvblk_vq *q = &pv->vqs[qid];
+	bool notify = false;
+	unsigned long flags;
+	unsigned int i;
+	int err = 0;
+
 	spin_lock_irqsave(&q->lock, flags);
-	err = virtqueue_add_sgs(q->vq, sgs, out, in, req, GFP_ATOMIC);
+	for (i = 0; i < n && !err; i++)
+		err = pvblk_virtio_add(pv->vdev, q, reqs[i]);
+	*queued = err ? i - 1 : i;
 	if (err) {
-		/* Let the device drain what it has before we retry. */
-		virtqueue_kick(q->vq);
+		/*
+		 * Let the device drain what it has before we retry. -EIO is
+		 * the virtio core's answer on a broken queue, and only there;
+		 * a failed kick breaks the queue too.
+		 */
+		if (!virtqueue_kick(q->vq))
+			err = -EIO;
+		/* Under q->lock, which pvblk_virtio_done() takes. */
+		if (err == -ENOSPC)
+			pvblk_queue_full(pd, qid);
 		spin_unlock_irqrestore(&q->lock, flags);
-		kfree(vr->ranges);
-		vr->ranges = NULL;
+		if (err == -ENOSPC)
+			pvblk_virtio_ring_full_window(pd, qid);
+		if (err == -EIO) {
+			pvblk_queue_broken(pd, qid);
+			return -EIO;
+		}
 		return err == -ENOSPC ? -ENOSPC : -ENOMEM;
 	}
-	if (last)
+	if (kick)
 		notify = virtqueue_kick_prepare(q->vq);
 	spin_unlock_irqrestore(&q->lock, flags);
-	if (notify)
-		virtqueue_notify(q->vq);
+	/* A failed notification breaks the queue: nobody will complete. */
+	if (notify && !virtqueue_notify(q->vq))
+		pvblk_queue_broken(pd, qid);
 	return 0;
+}
+
+static int pvblk_virtio_queue(struct pvblk_dev *pd, unsigned int qid,
+			      struct pvblk_req *req, bool last)
+{
+	unsigned int queued;
+
+	return pvblk_virtio_submit(pd, qid, &req, 1, last, &queued);
+}
+
+static int pvblk_virtio_queue_batch(struct pvblk_dev *pd, unsigned int qid,
+				    struct pvblk_req **reqs, unsigned int n,
+				    unsigned int *queued)
+{
+	return pvblk_virtio_submit(pd, qid, reqs, n, true, queued);
 }
 
 static void pvblk_virtio_kick(struct pvblk_dev *pd, unsigned int qid)
 {
 	struct pvblk_virtio *pv = pd->transport;
-	struct pvblk_vq *q = &pv->vqs[qid];
+	struct pvblk_vq *q;
 	bool notify;
 
+	if (unlikely(!pv->vqs))
+		return;
+	q = &pv->vqs[qid];
 	spin_lock_irq(&q->lock);
 	notify = virtqueue_kick_prepare(q->vq);
 	spin_unlock_irq(&q->lock);
-	if (notify)
-		virtqueue_notify(q->vq);
+	if (notify && !virtqueue_notify(q->vq))
+		pvblk_queue_broken(pd, qid);
 }
 
 /*
  * A used buffer, checked: the device wrote @len bytes; a read must have
- * filled its data and the status, anything else only the status.
+ * filled its data and the status, anything else only the status. A
+ * legacy device's @len is not to be trusted (the spec tells drivers to
+ * ignore it: many reported the whole chain), only its status byte.
  */
 VISIBLE_IF_KUNIT const char *
 pvblk_virtio_check_used(const struct pvblk_virtio_req *vr,
 			enum pvblk_cmd_type type, unsigned int len,
-			enum pvblk_status *status)
+			bool legacy, enum pvblk_status *status)
 {
+	if (legacy)
+		len = vr->in_len;
 	if (len < sizeof(vr->status))
 		return "the device wrote no status";
 	if (len > vr->in_len)
@@ -261,26 +340,31 @@ pvblk_virtio_check_used(const struct pvblk_virtio_req *vr,
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_check_used);
 
-/* Complete what the device put in @q's used ring; q->lock held. */
-static int pvblk_virtio_reap(struct pvblk_dev *pd, struct pvblk_vq *q)
+/*
+ * Complete what the device put in @q's used ring; q->lock held. @iob: a
+ * poll's batch, NULL from the interrupt.
+ */
+static int pvblk_virtio_reap(struct pvblk_virtio *pv, struct pvblk_vq *q,
+			     struct io_comp_batch *iob)
 {
+	struct pvblk_dev *pd = pv->pd;
 	enum pvblk_status status;
 	struct pvblk_req *req;
 	unsigned int len;
 	const char *bad;
 	int found = 0;
 
-	/* The virtio core rejects ids that are not ours. */
+	/*
+	 * The virtio core rejects ids that are not in flight and breaks the
+	 * queue; the core rejects a request it does not see with the device.
+	 */
 	while ((req = virtqueue_get_buf(q->vq, &len))) {
-		struct pvblk_virtio_req *vr = req->tdata;
-
-		kfree(vr->ranges);
-		vr->ranges = NULL;
-		bad = pvblk_virtio_check_used(vr, req->type, len, &status);
+		bad = pvblk_virtio_check_used(req->tdata, req->type, len,
+					      pv->legacy, &status);
 		if (unlikely(bad))
 			pvblk_fail_request(pd, req, bad);
 		else
-			pvblk_complete(pd, req, status);
+			pvblk_complete(pd, req, status, iob);
 		found++;
 	}
 	return found;
@@ -291,43 +375,73 @@ static void pvblk_virtio_done(struct virtqueue *vq)
 	struct pvblk_virtio *pv = vq->vdev->priv;
 	struct pvblk_vq *q = &pv->vqs[vq->index];
 	unsigned long flags;
+	bool broken;
 	int found = 0;
 
 	spin_lock_irqsave(&q->lock, flags);
 	do {
 		virtqueue_disable_cb(vq);
-		found += pvblk_virtio_reap(pv->pd, q);
+		found += pvblk_virtio_reap(pv, q, NULL);
 	} while (!virtqueue_enable_cb(vq));
+	/* The last callback a broken queue gets: enable_cb says done. */
+	broken = virtqueue_is_broken(vq);
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (found)
 		pvblk_queue_ready(pv->pd, vq->index);
+	if (unlikely(broken))
+		pvblk_queue_broken(pv->pd, vq->index);
 }
 
 /* Polled queues have no interrupt: blk-mq calls this instead. */
-static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid)
+static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid,
+			     struct io_comp_batch *iob)
 {
 	struct pvblk_virtio *pv = pd->transport;
-	struct pvblk_vq *q = &pv->vqs[qid];
+	struct pvblk_vq *q;
 	unsigned long flags;
+	bool broken;
 	int found;
 
+	if (unlikely(!pv->vqs))
+		return 0;
+	q = &pv->vqs[qid];
 	spin_lock_irqsave(&q->lock, flags);
-	found = pvblk_virtio_reap(pd, q);
+	found = pvblk_virtio_reap(pv, q, iob);
+	broken = virtqueue_is_broken(q->vq);
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (found)
 		pvblk_queue_ready(pd, qid);
+	if (unlikely(broken))
+		pvblk_queue_broken(pd, qid);
 	return found;
 }
 
+/* The mode the device reports after the write, which it may ignore. */
 static int pvblk_virtio_set_writeback(struct pvblk_dev *pd, bool writeback)
 {
 	struct pvblk_virtio *pv = pd->transport;
 
 	virtio_cwrite8(pv->vdev, offsetof(struct virtio_blk_config, wce),
 		       writeback);
-	return 0;
+	return pvblk_virtio_cache_mode(pv->vdev);
+}
+
+static bool pvblk_virtio_broken(struct pvblk_dev *pd, unsigned int qid)
+{
+	struct pvblk_virtio *pv = pd->transport;
+
+	return !pv->vqs || virtqueue_is_broken(pv->vqs[qid].vq);
+}
+
+/* No completion, interrupt or device write after this. */
+static void pvblk_virtio_stop(struct pvblk_dev *pd)
+{
+	struct pvblk_virtio *pv = pd->transport;
+
+	virtio_break_device(pv->vdev);
+	virtio_reset_device(pv->vdev);
 }
 
 static void pvblk_virtio_map_queues(struct pvblk_dev *pd,
@@ -340,10 +454,13 @@ static void pvblk_virtio_map_queues(struct pvblk_dev *pd,
 
 static const struct pvblk_transport_ops pvblk_virtio_ops = {
 	.queue		= pvblk_virtio_queue,
+	.queue_batch	= pvblk_virtio_queue_batch,
 	.kick		= pvblk_virtio_kick,
 	.map_queues	= pvblk_virtio_map_queues,
 	.poll		= pvblk_virtio_poll,
 	.set_writeback	= pvblk_virtio_set_writeback,
+	.stop		= pvblk_virtio_stop,
+	.broken		= pvblk_virtio_broken,
 };
 
 static void pvblk_virtio_config_work(struct work_struct *work)
@@ -356,11 +473,27 @@ static void pvblk_virtio_config_work(struct work_struct *work)
 	pvblk_update_capacity(pv->pd, capacity);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct pvblk_dev *pvblk_virtio_pd(struct virtio_device *vdev)
+{
+	struct pvblk_virtio *pv = vdev->priv;
+
+	return pv ? pv->pd : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_pd);
+
+struct workqueue_struct *pvblk_virtio_config_wq(void)
+{
+	return pvblk_virtio_wq;
+}
+EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_config_wq);
+#endif
+
 static void pvblk_virtio_config_changed(struct virtio_device *vdev)
 {
 	struct pvblk_virtio *pv = vdev->priv;
 
-	queue_work(system_freezable_wq, &pv->config_work);
+	queue_work(pvblk_virtio_wq, &pv->config_work);
 }
 
 /* @n queues, the last @npoll without interrupts (polled). */
@@ -407,6 +540,15 @@ out:
 	return err;
 }
 
+static unsigned int pvblk_virtio_ring_size(struct pvblk_virtio *pv)
+{
+	unsigned int i, n = UINT_MAX;
+
+	for (i = 0; i < pv->nr_vqs; i++)
+		n = min(n, virtqueue_get_vring_size(pv->vqs[i].vq));
+	return n;
+}
+
 static int pvblk_virtio_probe(struct virtio_device *vdev)
 {
 	unsigned int depth, nr, npoll;
@@ -424,6 +566,7 @@ static int pvblk_virtio_probe(struct virtio_device *vdev)
 	if (!pv)
 		return -ENOMEM;
 	pv->vdev = vdev;
+	pv->legacy = !virtio_has_feature(vdev, VIRTIO_F_VERSION_1);
 	vdev->priv = pv;
 	INIT_WORK(&pv->config_work, pvblk_virtio_config_work);
 
@@ -442,22 +585,35 @@ static int pvblk_virtio_probe(struct virtio_device *vdev)
 	pvblk_virtio_read_params(vdev, &p);
 	dma = virtio_max_dma_size(vdev);
 	p.max_dma_size = dma > U32_MAX ? U32_MAX : dma;
-	depth = virtqueue_get_vring_size(pv->vqs[0].vq);
-	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC)) {
-		/* Header and status take two slots besides the data. */
-		p.max_transport_segs = depth > 2 ? depth - 2 : 0;
+	/* A device may size each queue differently: the smallest rules. */
+	depth = pvblk_virtio_ring_size(pv);
+	pv->ring = depth;
+	/*
+	 * Header and status take two descriptors besides the data, and no
+	 * chain may be longer than the ring, indirect or not: the virtio
+	 * core falls back to direct descriptors when it cannot allocate an
+	 * indirect table.
+	 */
+	p.max_transport_segs = min_t(unsigned int, PVBLK_MAX_SEGS,
+				     depth > 2 ? depth - 2 : 0);
+	/* Without indirect descriptors a request takes at least two slots. */
+	if (!virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC))
 		depth /= 2;
-	}
 
+	/* Every device value checked before the device is told we are ready. */
+	err = pvblk_setup_disk(pv->pd, &p, pv->nr_vqs, pv->nr_poll, depth);
+	if (err)
+		goto out_release;
 	virtio_device_ready(vdev);
-	err = pvblk_add_disk(pv->pd, &p, pv->nr_vqs, pv->nr_poll, depth);
+	err = pvblk_register_disk(pv->pd);
 	if (err)
 		goto out_reset;
 	return 0;
 
 out_reset:
 	virtio_reset_device(vdev);
-	pvblk_free(pv->pd);
+out_release:
+	pvblk_release(pv->pd);
 out_vqs:
 	vdev->config->del_vqs(vdev);
 	kfree(pv->vqs);
@@ -467,16 +623,29 @@ out_free:
 	return err;
 }
 
+/* Whether the device is gone: it broke its queues or never came back. */
+static bool pvblk_virtio_gone(struct pvblk_virtio *pv)
+{
+	unsigned int i;
+
+	if (!pv->vqs)
+		return true;
+	for (i = 0; i < pv->nr_vqs; i++)
+		if (virtqueue_is_broken(pv->vqs[i].vq))
+			return true;
+	return false;
+}
+
 static void pvblk_virtio_remove(struct virtio_device *vdev)
 {
 	struct pvblk_virtio *pv = vdev->priv;
-	bool gone = virtqueue_is_broken(pv->vqs[0].vq);
 
+	/* The virtio core disabled config changes: none is queued after. */
 	flush_work(&pv->config_work);
-	pvblk_remove(pv->pd, gone);
+	pvblk_remove(pv->pd, pvblk_virtio_gone(pv));
 	virtio_reset_device(vdev);
 	vdev->config->del_vqs(vdev);
-	pvblk_free(pv->pd);
+	pvblk_release(pv->pd);
 	kfree(pv->vqs);
 	kfree(pv);
 }
@@ -488,6 +657,8 @@ static int pvblk_virtio_freeze(struct virtio_device *vdev)
 	pvblk_freeze(pv->pd);
 	flush_work(&pv->config_work);
 	virtio_reset_device(vdev);
+	/* No callback reports a broken queue now: let a teardown finish. */
+	pvblk_sync_dead(pv->pd);
 	vdev->config->del_vqs(vdev);
 	kfree(pv->vqs);
 	pv->vqs = NULL;
@@ -497,14 +668,37 @@ static int pvblk_virtio_freeze(struct virtio_device *vdev)
 static int pvblk_virtio_restore(struct virtio_device *vdev)
 {
 	struct pvblk_virtio *pv = vdev->priv;
+	u64 capacity;
 	int err;
 
 	/* The same queues as before: blk-mq's hardware contexts stay. */
 	err = pvblk_virtio_init_vqs(pv, pv->nr_vqs, pv->nr_poll);
-	if (err)
+	/* Requests were sized for the rings at probe. */
+	if (!err && pvblk_virtio_ring_size(pv) < pv->ring) {
+		dev_err(&vdev->dev, "a queue shrank to %u entries across the reset, from %u\n",
+			pvblk_virtio_ring_size(pv), pv->ring);
+		virtio_reset_device(vdev);
+		vdev->config->del_vqs(vdev);
+		kfree(pv->vqs);
+		pv->vqs = NULL;
+		err = -EINVAL;
+	}
+	if (err) {
+		/* The requests kept waiting fail; remove finds it gone. */
+		pvblk_device_dead(pv->pd, "the device did not come back from suspend");
 		return err;
+	}
 	virtio_device_ready(vdev);
 	pvblk_unfreeze(pv->pd);
+
+	/*
+	 * A reset may change the cache mode and the capacity. Read them now
+	 * that the queue runs again: switching the mode freezes it.
+	 */
+	if (virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH))
+		pvblk_update_writeback(pv->pd, pvblk_virtio_cache_mode(vdev));
+	virtio_cread(vdev, struct virtio_blk_config, capacity, &capacity);
+	pvblk_update_capacity(pv->pd, capacity);
 	return 0;
 }
 
@@ -535,7 +729,28 @@ VISIBLE_IF_KUNIT struct virtio_driver pvblk_virtio_driver = {
 	.restore			= pm_sleep_ptr(pvblk_virtio_restore),
 };
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_driver);
-module_virtio_driver(pvblk_virtio_driver);
+
+static int __init pvblk_virtio_init(void)
+{
+	int err;
+
+	pvblk_virtio_wq = alloc_workqueue("pvblk_virtio", 0, 0);
+	if (!pvblk_virtio_wq)
+		return -ENOMEM;
+	err = register_virtio_driver(&pvblk_virtio_driver);
+	if (err)
+		destroy_workqueue(pvblk_virtio_wq);
+	return err;
+}
+
+static void __exit pvblk_virtio_exit(void)
+{
+	unregister_virtio_driver(&pvblk_virtio_driver);
+	destroy_workqueue(pvblk_virtio_wq);
+}
+
+module_init(pvblk_virtio_init);
+module_exit(pvblk_virtio_exit);
 
 MODULE_DESCRIPTION("pvx paravirtual block driver, virtio transport");
 MODULE_LICENSE("GPL");

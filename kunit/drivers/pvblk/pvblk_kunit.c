@@ -146,11 +146,33 @@ static void pvblk_limits_topology(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->lim.alignment_offset, 0);
 	KUNIT_EXPECT_EQ(test, c->lim.io_opt, 0);
 
-	/* Physical blocks past a page are ignored altogether. */
+	/* An 8 KiB physical block is real: kept, with the rest. */
+	c->p.physical_block_exp = 4;
+	c->p.alignment_offset = 8;
+	c->p.opt_io_size = 64;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.physical_block_size, 8192);
+	KUNIT_EXPECT_EQ(test, c->lim.alignment_offset, 4096);
+	KUNIT_EXPECT_EQ(test, c->lim.io_min, 4096);
+	KUNIT_EXPECT_EQ(test, c->lim.io_opt, 32768);
+
+	/*
+	 * An exponent past 32 bits, or past what one request holds, is
+	 * ignored alone: the offset must then fit a logical block.
+	 */
 	c->p.physical_block_exp = 200;
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
 	KUNIT_EXPECT_EQ(test, c->lim.physical_block_size, 512);
-	KUNIT_EXPECT_EQ(test, c->lim.io_min, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.alignment_offset, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.io_min, 4096);
+	/* 126 segments of 1 MiB: a 64 MiB block fits, 128 MiB does not. */
+	c->p.alignment_offset = 0;
+	c->p.physical_block_exp = 17;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.physical_block_size, SZ_64M);
+	c->p.physical_block_exp = 18;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.physical_block_size, 512);
 
 	/* Sizes that overflow 32 bits in bytes. */
 	c->p.has_blk_size = true;
@@ -202,13 +224,35 @@ static void pvblk_limits_discard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, 1);
 	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 512);
 
+	/* A granularity above the maximum would let bigger discards out. */
+	c->p.max_discard_sectors = 24;
+	c->p.discard_sector_alignment = 2048;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 24);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 8192);
+
+	/* The block layer raises the granularity to the physical block. */
+	c->p.has_topology = true;
+	c->p.physical_block_exp = 3;
+	c->p.max_discard_sectors = 8;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 4096);
+	c->p.physical_block_exp = 4;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 0);
+	c->p.has_topology = false;
+	c->p.physical_block_exp = 0;
+	c->p.max_discard_sectors = 65536;
+
 	c->p.max_discard_seg = 100000;
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
 	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, PVBLK_MAX_RANGES);
 
+	/* 0: no limit, as virtio_blk reads it. */
 	c->p.max_discard_sectors = 0;
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
-	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors,
+			UINT_MAX >> SECTOR_SHIFT);
 
 	/* Below one logical block: unusable. */
 	c->p.has_blk_size = true;
@@ -225,7 +269,8 @@ static void pvblk_limits_write_zeroes(struct kunit *test)
 	c->p.write_zeroes = true;
 	c->p.max_write_zeroes_sectors = 0;
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
-	KUNIT_EXPECT_EQ(test, c->lim.max_write_zeroes_sectors, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_write_zeroes_sectors,
+			UINT_MAX >> SECTOR_SHIFT);
 
 	c->p.max_write_zeroes_sectors = 0xffffffff;
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
@@ -617,31 +662,44 @@ static void pvblk_virtio_used_ring(struct kunit *test)
 
 	vr.status = VIRTIO_BLK_S_OK;
 	KUNIT_EXPECT_NULL(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
-							4097, &st));
+							4097, false, &st));
 	KUNIT_EXPECT_EQ(test, st, PVBLK_S_OK);
 	KUNIT_EXPECT_STREQ(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
-							 0, &st),
+							 0, false, &st),
 			   "the device wrote no status");
 	KUNIT_EXPECT_STREQ(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
-							 4098, &st),
+							 4098, false, &st),
 			   "the device claims to have written past the buffer");
 	KUNIT_EXPECT_STREQ(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
-							 100, &st),
+							 100, false, &st),
 			   "short read");
 	/* A failed read may well be short. */
 	vr.status = VIRTIO_BLK_S_IOERR;
 	KUNIT_EXPECT_NULL(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
-							1, &st));
+							1, false, &st));
 	KUNIT_EXPECT_EQ(test, st, PVBLK_S_IOERR);
 
 	vr.in_len = 1;
 	vr.status = VIRTIO_BLK_S_UNSUPP;
 	KUNIT_EXPECT_NULL(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_FLUSH,
-							1, &st));
+							1, false, &st));
 	KUNIT_EXPECT_EQ(test, st, PVBLK_S_UNSUPP);
 	vr.status = 0x7f;
 	KUNIT_EXPECT_STREQ(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_WRITE,
-							 1, &st),
+							 1, false, &st),
+			   "invalid status byte");
+
+	/* A legacy device's length is ignored, its status is not. */
+	vr.in_len = 4097;
+	vr.status = VIRTIO_BLK_S_OK;
+	KUNIT_EXPECT_NULL(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_WRITE,
+							4096 + 16 + 1, true, &st));
+	KUNIT_EXPECT_NULL(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
+							0, true, &st));
+	KUNIT_EXPECT_EQ(test, st, PVBLK_S_OK);
+	vr.status = 0xff;
+	KUNIT_EXPECT_STREQ(test, pvblk_virtio_check_used(&vr, PVBLK_CMD_READ,
+							 4097, true, &st),
 			   "invalid status byte");
 }
 

@@ -211,25 +211,107 @@ t_resize_uevent() {
 	wait "$uevent" || nok "no uevent with DEVNAME=vda and RESIZE=1"
 }
 
-t_unplug() {
-	fio --name=unplug --filename=/dev/vda --rw=randrw --bs=4k --ioengine=libaio \
-		--iodepth=16 --direct=1 --time_based --runtime=120 > /tmp/fio-unplug 2>&1 &
-	pid=$!
-	sleep 3
-	echo 'PVX-QMP: device_del {"id": "vdisk0"}'
+# Opens /dev/$1 (O_DIRECT) and holds the fd until the disk is gone (100 s
+# at most); then HDIO_GETGEO on that fd must fail with ENXIO and a read
+# must not return data. The disk (gendisk) outlives its device while the
+# fd is open: what it reaches must still be there. Started in the
+# background; held_fd_check DISK waits for its verdict.
+held_fd_start() { # disk
+	rm -f "/tmp/held-$1.ready"
+	python3 - "$1" > "/tmp/held-$1.out" 2>&1 <<'EOF' &
+import errno, fcntl, mmap, os, sys, time
+dev = sys.argv[1]
+fd = os.open("/dev/" + dev, os.O_RDONLY | os.O_DIRECT)
+open("/tmp/held-%s.ready" % dev, "w").close()
+end = time.time() + 100
+while os.path.exists("/sys/block/" + dev) and time.time() < end:
+    time.sleep(0.2)
+if os.path.exists("/sys/block/" + dev):
+    print("the disk is still there")
+    sys.exit(1)
+rc = 0
+try:
+    fcntl.ioctl(fd, 0x0301, bytes(16))  # HDIO_GETGEO
+    print("HDIO_GETGEO on the held fd succeeded")
+    rc = 1
+except OSError as e:
+    print("HDIO_GETGEO on the held fd:", errno.errorcode.get(e.errno, e.errno))
+    rc = 0 if e.errno == errno.ENXIO else 1
+try:
+    n = os.preadv(fd, [mmap.mmap(-1, 4096)], 0)
+    print("a read on the held fd returned", n)
+    rc = rc or int(n > 0)
+except OSError as e:
+    print("a read on the held fd:", errno.errorcode.get(e.errno, e.errno))
+os.close(fd)
+sys.exit(rc)
+EOF
+	held=$!
 	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	while [ ! -e "/tmp/held-$1.ready" ] && kill -0 "$held" 2>/dev/null && [ $i -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	[ -e "/tmp/held-$1.ready" ]
+}
+
+held_fd_check() { # disk
+	wait "$held"
+	rc=$?
+	sed 's/^/# /' "/tmp/held-$1.out"
+	[ $rc = 0 ] || nok "$(tail -n 1 "/tmp/held-$1.out")"
+}
+
+# fio on /dev/$1 in the background, until the disk goes away: the caller
+# removes it, then fio_wait_gone waits (100 s at most).
+fio_until_gone() { # disk rw
+	fio --name=unplug --filename="/dev/$1" --rw="$2" --bs=4k --ioengine=libaio \
+		--iodepth=16 --direct=1 --time_based --runtime=120 > "/tmp/fio-$1" 2>&1 &
+	fio_pid=$!
+	sleep 3
+}
+
+fio_wait_gone() { # disk
+	i=0
+	while kill -0 "$fio_pid" 2>/dev/null && [ $i -lt 100 ]; do
 		sleep 1
 		i=$((i + 1))
 	done
-	if kill -0 $pid 2>/dev/null; then
-		kill -9 $pid
+	if kill -0 "$fio_pid" 2>/dev/null; then
+		kill -9 "$fio_pid"
 		nok "fio still running after ${i}s"
 		return
 	fi
-	wait $pid
+	wait "$fio_pid"
 	rc=$?
-	{ [ $rc != 0 ] && [ ! -e /sys/block/vda ]; } || nok "fio rc=$rc after ${i}s"
+	{ [ $rc != 0 ] && [ ! -e "/sys/block/$1" ]; } || nok "fio rc=$rc after ${i}s"
+}
+
+t_unplug() {
+	held_fd_start vda || nok "cannot hold /dev/vda open" || return
+	fio_until_gone vda randrw
+	echo 'PVX-QMP: device_del {"id": "vdisk0"}'
+	fio_wait_gone vda
+}
+
+t_unplug_fd() {
+	held_fd_check vda
+}
+
+# Removal from the guest's side: the PCI function goes and the driver
+# unbinds while fio runs and an fd is held.
+t_guest_remove() {
+	pci=$(basename "$(readlink -f /sys/block/vdd/device/..)")
+	[ -e "/sys/bus/pci/devices/$pci/remove" ] ||
+		nok "no PCI device for vdd: '$pci'" || return
+	held_fd_start vdd || nok "cannot hold /dev/vdd open" || return
+	fio_until_gone vdd randread
+	echo 1 > "/sys/bus/pci/devices/$pci/remove" &
+	fio_wait_gone vdd
+}
+
+t_guest_remove_fd() {
+	held_fd_check vdd
 }
 
 t_verify() {
@@ -299,10 +381,13 @@ suite_all() { # count|run count|defer
 	$1 "the range in between keeps its data" t_kept
 	$1 "the readonly=on disk is read-only" t_ro
 	$1 "writes to the read-only disk are rejected" t_ro_write
+	$1 "PCI remove from the guest during fio ends fio with errors, not a hang" t_guest_remove
+	$1 "an fd held across that removal: HDIO_GETGEO fails with ENXIO, no read returns data" t_guest_remove_fd
 	if [ "$qmp" = qmp ]; then
 		$1 "QMP block_resize is seen as the new size" t_resize
 		$1 "the new size reaches user space as a uevent with RESIZE=1" t_resize_uevent
 		$1 "device_del during fio ends fio with errors, not a hang" t_unplug
+		$1 "an fd held across device_del: HDIO_GETGEO fails with ENXIO, no read returns data" t_unplug_fd
 	fi
 	# blk-suspend's own tests (its "PVX-T:" lines), then pvblk's PM
 	# callbacks.

@@ -1,0 +1,18 @@
+#!/bin/bash
+# revert-run.sh NAME DIFF...: build the test kernel with DIFFs applied in the tree, boot native with only pvblk_fvdev
+set -u
+name=$1; shift
+T=/root/.cache/pvx/tree B=/root/.cache/pvx/build/test
+cd $T || exit 1
+for d; do patch -p1 -s --dry-run < "$d" || { echo "does not apply: $d"; exit 1; }; done
+for d; do patch -p1 -s < "$d"; done
+make -C $T O=$B CC="ccache gcc" HOSTCC="ccache gcc" KBUILD_BUILD_USER=pvx KBUILD_BUILD_HOST=pvx -j2 bzImage > /tmp/rev-$name-build.log 2>&1
+brc=$?
+cp $B/arch/x86/boot/bzImage /tmp/bz-$name
+for d; do patch -p1 -s -R < "$d"; done
+[ $brc = 0 ] || { echo "build failed: /tmp/rev-$name-build.log"; tail -5 /tmp/rev-$name-build.log; exit 1; }
+cd /work/wt12
+rm -rf /tmp/rev-$name; mkdir -p /tmp/rev-$name
+TIMEOUT=600 APPEND='kunit.filter_glob=pvblk_fvdev*' CMD=true KERNEL=/tmp/bz-$name RESULTS=/tmp/rev-$name bash scripts/bed/boot.sh native rev > /tmp/rev-$name/boot.out 2>&1
+echo "boot rc=$?"
+grep -aE '^\[ *[0-9.]+\] +(not )?ok [0-9]+ pvblk_fvdev|# pvblk_fvdev: pass|Totals' /tmp/rev-$name/rev.kernel.log | grep -av '^\[ *[0-9.]*\]     ok ' | head -60
