@@ -3,7 +3,8 @@
 # Build the patched kernel.
 #
 #   build.sh [VARIANT]   VARIANT: test (default), bench (no debug options,
-#                        for timings), nopvx, modules, kasan
+#                        for timings), vblk (bench with the in-tree
+#                        virtio_blk instead of pvblk), nopvx, modules, kasan
 #   build.sh lint        W=1 and sparse (C=1) over the pvx sources
 #
 # The config is the small guest base config + Kconfig.fragment + the
@@ -18,11 +19,12 @@ CFG=$PVX_ROOT/scripts/config
 case "$variant" in
 test)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config") ;;
 bench)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment") ;;
+vblk)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/vblk.config") ;;
 kasan)	frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config" "$CFG/kasan.config") ;;
 nopvx)	frags=("$CFG/guest.config" "$CFG/test.config" "$CFG/nopvx.config") ;;
 modules) frags=("$CFG/guest.config" "$PVX_ROOT/Kconfig.fragment" "$CFG/test.config" "$CFG/modules.config") ;;
 lint)	frags=() ;;
-*)	die "unknown build variant '$variant' (test, bench, nopvx, modules, kasan, lint)" ;;
+*)	die "unknown build variant '$variant' (test, bench, vblk, nopvx, modules, kasan, lint)" ;;
 esac
 
 command -v ccache >/dev/null || die "ccache missing: run 'make deps'"
@@ -53,18 +55,23 @@ if [ "$variant" = lint ]; then
 fi
 
 out=$PVX_CACHE/build/$variant
-# nopvx and modules differ from the test kernel in a few config symbols:
-# their first build (no .config of their own yet) starts from a copy of
-# the test kernel's build dir, and kbuild's incremental rebuild after a
+# nopvx and modules differ from the test kernel in a few config symbols,
+# vblk from the bench kernel: their first build (no .config of their own
+# yet) starts from a copy of that kernel's build dir, and kbuild's
+# incremental rebuild after a
 # config change (fixdep's include/config records, per object, the
 # symbols it was built with) builds what a clean build would, in a
 # fraction of the time. A real copy: kbuild writes objects in place.
 # objtool's own build (tools/) records absolute paths in its .cmd files:
 # they must name the copy, or objtool is rebuilt and with it every
 # object (each depends on the objtool binary).
-seed=$PVX_CACHE/build/test
 case "$variant" in
-nopvx | modules)
+nopvx | modules) seed=$PVX_CACHE/build/test ;;
+vblk) seed=$PVX_CACHE/build/bench ;;
+*) seed= ;;
+esac
+case "$variant" in
+nopvx | modules | vblk)
 	if [ ! -f "$out/.config" ] && [ -f "$seed/vmlinux" ] && [ -f "$seed/.pvx-frags" ]; then
 		stage "build ($variant): starting from a copy of $seed"
 		# A copy cut short earlier (make check's deadline) goes first.

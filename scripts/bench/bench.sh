@@ -8,10 +8,14 @@
 #        build dir (BENCH_CLEAN=0 skips it: about 15 minutes), and an
 #        incremental rebuild after touching one pvx source file.
 # blk:   fio 4k random read at iodepth 1 and 32, 128k sequential read and
-#        write, on one disk image, in one run: pvblk (this kernel) vs the
-#        in-tree virtio_blk and emulated AHCI (Debian's own 6.12 kernel),
-#        on native and kvm; on kvm also L1 KVM exits per I/O and per
-#        second idle, read from L1's debugfs while the guest runs.
+#        write, on one disk image, in one run: pvblk (the bench kernel) vs
+#        the in-tree virtio_blk of the same tree and config (build.sh
+#        vblk), and virtio_blk and emulated AHCI in Debian's own 6.12
+#        kernel, on native and kvm, BENCH_REPS times (default 3;
+#        BENCH_BLK="pvx:pvblk pvx-vblk:virtio_blk" picks kernel:driver
+#        pairs among those four); on kvm
+#        also L1 KVM exits per I/O and per second idle, read from L1's
+#        debugfs while the guest runs.
 # hooks: on kvm, the same bench kernel with pvx on and with pvx=off: L1 KVM
 #        exits (total and by reason) per second idle and per unit of fixed
 #        workloads (IPIs, TLB shootdowns, function-call IPIs, timers).
@@ -79,33 +83,43 @@ fi
 blk_csv=$RESULTS/blk.csv
 kvm_csv=$RESULTS/blk-kvm-exits.csv
 if [[ ",$parts," = *,blk,* ]]; then
-	echo "platform,guest,driver,job,iops,bw_kib,ios" > "$blk_csv"
-	echo "platform,guest,driver,phase,exits,io_exits,mmio_exits,irq_exits,halt_exits,ios,exits_per_io,exits_per_s" > "$kvm_csv"
+	echo "platform,kernel,driver,rep,job,iops,bw_kib,ios" > "$blk_csv"
+	echo "platform,kernel,driver,rep,phase,exits,io_exits,mmio_exits,irq_exits,halt_exits,ios,exits_per_io,exits_per_s" > "$kvm_csv"
 	# pvx's kernel without the test kernel's debug options (lockdep,
-	# UBSAN, KFENCE): timed against Debian's production kernel.
+	# UBSAN, KFENCE), and the same with the in-tree virtio_blk in
+	# pvblk's place: the reference, which isolates the driver.
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
+	vblk_kernel=$(bash "$PVX_ROOT/scripts/build.sh" vblk)
 	img=$RESULTS/bench-disk.img
 	stage "bench: blk: 256 MiB disk image"
 	dd if=/dev/urandom of="$img" bs=1M count=256 status=none
-	for platform in ${BENCH_PLATFORMS:-native kvm}; do
-		for cfg in pvx:virtio stock:virtio stock:ahci; do
-			guest=${cfg%:*}
-			model=${cfg#*:}
-			drv=$model
-			[ "$cfg" = pvx:virtio ] && drv=pvblk
-			[ "$cfg" = stock:virtio ] && drv=virtio_blk
-			name=blk-$platform-$drv
-			kernel=
-			[ "$guest" = pvx ] && kernel=$bench_kernel
-			bench_boot blk "$platform" "$name" "$platform, $drv" \
-				KERNEL="$kernel" GUEST="$guest" DISK="$img" DISK_MODEL="$model" \
-				CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh"
-			sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
-				"$RESULTS/$name.cmd.log" 2>/dev/null |
-				sed "s/^/$platform,$guest,$drv,/" >> "$blk_csv"
-			[ -f "$RESULTS/$name.kvm.csv" ] &&
-				python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" "$RESULTS/$name.kvm.csv" \
-					"$RESULTS/$name.cmd.log" "$platform,$guest,$drv" >> "$kvm_csv"
+	# Each repetition boots every kernel once, one after the other:
+	# side by side, so that a slow spell of this machine hits them all.
+	reps=${BENCH_REPS:-3}
+	for rep in $(seq "$reps"); do
+		for platform in ${BENCH_PLATFORMS:-native kvm}; do
+			for cfg in ${BENCH_BLK:-pvx:pvblk pvx-vblk:virtio_blk stock:virtio_blk stock:ahci}; do
+				kname=${cfg%:*}
+				drv=${cfg#*:}
+				model=virtio
+				[ "$drv" = ahci ] && model=ahci
+				guest=pvx
+				case $kname in
+				pvx) kernel=$bench_kernel ;;
+				pvx-vblk) kernel=$vblk_kernel ;;
+				stock) kernel= guest=stock ;;
+				esac
+				name=blk-$platform-$kname-$drv-$rep
+				bench_boot blk "$platform" "$name" "$platform, $kname kernel, $drv ($rep of $reps)" \
+					KERNEL="$kernel" GUEST="$guest" DISK="$img" DISK_MODEL="$model" \
+					CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh"
+				sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
+					"$RESULTS/$name.cmd.log" 2>/dev/null |
+					sed "s/^/$platform,$kname,$drv,$rep,/" >> "$blk_csv"
+				[ -f "$RESULTS/$name.kvm.csv" ] &&
+					python3 "$PVX_ROOT/scripts/bench/kvm-exits.py" "$RESULTS/$name.kvm.csv" \
+						"$RESULTS/$name.cmd.log" "$platform,$kname,$drv,$rep" >> "$kvm_csv"
+			done
 		done
 	done
 	rm -f "$img"
@@ -169,7 +183,11 @@ fi
 		echo
 		echo "## Block: fio on one disk image, same QEMU device, one run"
 		echo
-		echo "Ratios are against the in-tree virtio_blk measured beside it."
+		echo "Kernels: pvx (the bench build, pvblk), pvx-vblk (the same tree and"
+		echo "config with the in-tree virtio_blk instead: the reference), stock"
+		echo "(Debian's 6.12). IOPS are the median of the repetitions (each"
+		echo "repetition boots every kernel once, side by side), with their range;"
+		echo "ratios are medians against pvx-vblk's on the same platform and job."
 		echo
 		python3 "$PVX_ROOT/scripts/bench/blk-table.py" "$blk_csv"
 		echo

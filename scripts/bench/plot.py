@@ -4,28 +4,34 @@
 
     plot.py BLK_CSV OUT_SVG
 
-One group per platform and job, one bar per driver, IOPS normalised to
-the in-tree virtio_blk of the same platform and job (1.0 = as fast).
+One group per platform and job, one bar per kernel and driver: the
+median IOPS of the repetitions, normalised to that of the in-tree
+virtio_blk of the same tree (pvx-vblk) on the same platform and job
+(1.0 = as fast).
 """
 import csv
+import statistics
 import sys
 
-COLORS = {"pvblk": "#2b6cb0", "virtio_blk": "#718096", "ahci": "#dd6b20"}
+COLORS = {"pvx:pvblk": "#2b6cb0", "pvx-vblk:virtio_blk": "#718096",
+          "stock:virtio_blk": "#a0aec0", "stock:ahci": "#dd6b20"}
+REF = "pvx-vblk:virtio_blk"
 
 
 def main():
     rows = list(csv.DictReader(open(sys.argv[1])))
     groups = []
+    runs = {}
     for r in rows:
         g = (r["platform"], r["job"])
         if g not in groups:
             groups.append(g)
-    base = {(r["platform"], r["job"]): float(r["iops"]) for r in rows
-            if r["driver"] == "virtio_blk"}
-    drivers = [d for d in COLORS if any(r["driver"] == d for r in rows)]
-    vals = {(r["platform"], r["job"], r["driver"]):
-            float(r["iops"]) / base[(r["platform"], r["job"])]
-            for r in rows if base.get((r["platform"], r["job"]))}
+        s = "%s:%s" % (r["kernel"], r["driver"])
+        runs.setdefault((g, s), []).append(float(r["iops"]))
+    med = {k: statistics.median(v) for k, v in runs.items()}
+    drivers = [d for d in COLORS if any(k[1] == d for k in med)]
+    vals = {(g[0], g[1], s): v / med[(g, REF)]
+            for (g, s), v in med.items() if med.get((g, REF))}
     top = max(list(vals.values()) + [1.5])
     w, h, left, bottom = 120 * max(len(groups), 1) + 80, 360, 60, 90
     bar = 100 / max(len(drivers), 1)
@@ -36,7 +42,7 @@ def main():
     out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#999" '
                'stroke-dasharray="4"/>' % (left, w - 10, y1, y1))
     out.append('<text x="5" y="%.1f">1.0</text>' % (y1 + 4))
-    out.append('<text x="5" y="15">IOPS relative to in-tree virtio_blk</text>')
+    out.append('<text x="5" y="15">median IOPS relative to the same tree\'s virtio_blk</text>')
     for gi, (plat, job) in enumerate(groups):
         x0 = left + gi * 120
         for di, d in enumerate(drivers):
@@ -54,7 +60,7 @@ def main():
     for di, d in enumerate(drivers):
         out.append('<rect x="%d" y="25" width="10" height="10" fill="%s"/>'
                    '<text x="%d" y="34">%s</text>' % (
-                       left + di * 110, COLORS[d], left + di * 110 + 14, d))
+                       left + di * 150, COLORS[d], left + di * 150 + 14, d))
     out.append("</svg>")
     open(sys.argv[2], "w").write("\n".join(out) + "\n")
 
