@@ -326,10 +326,11 @@ VISIBLE_IF_KUNIT noinline void pvblk_batch_issued(struct pvblk_dev *pd,
 EXPORT_SYMBOL_IF_KUNIT(pvblk_batch_issued);
 
 /*
- * Hand @n started requests of @hctx to the transport in one go. The
- * first one it refuses fails or is requeued as ->queue_rq's answer
- * would have it, the rest are requeued. Returns false when the ring
- * was full (the transport stopped the queue).
+ * Hand @n started requests of @hctx to the transport in one go. What it
+ * did not take goes back: requeued behind a full ring or for want of
+ * memory, failed where the queue broke (it will never take a request
+ * again). Returns false when the queue takes nothing more now: its
+ * ring was full (the transport stopped the queue) or it broke.
  */
 static bool pvblk_issue_batch(struct pvblk_dev *pd,
 			      struct blk_mq_hw_ctx *hctx,
@@ -344,23 +345,30 @@ static bool pvblk_issue_batch(struct pvblk_dev *pd,
 		while (queued < n &&
 		       !(err = pd->ops->queue(pd, qid, reqs[queued], false)))
 			queued++;
-		if (queued)
+		if (queued && err != -EIO)
 			pd->ops->kick(pd, qid);
 	}
+	if (WARN_ON_ONCE(queued > n || (!err && queued != n)))
+		queued = min(queued, n);
 	this_cpu_add(*pd->stats.requests, queued);
-	pvblk_batch_issued(pd, qid, queued);
+	if (queued)
+		pvblk_batch_issued(pd, qid, queued);
 	for (i = queued; i < n; i++) {
 		struct pvblk_pdu *pdu = to_pdu(reqs[i]);
 		struct request *rq = blk_mq_rq_from_pdu(pdu);
 
 		atomic_set(&pdu->state, PVBLK_RQ_IDLE);
 		pvblk_unmap(&pdu->req);
-		if (i == queued && err == -EIO)
+		if (err == -EIO) {
+			atomic64_inc(&pd->stats.errors);
 			blk_mq_end_request(rq, BLK_STS_IOERR);
-		else
-			blk_mq_requeue_request(rq, true);
+		} else {
+			blk_mq_requeue_request(rq, false);
+		}
 	}
-	return err != -ENOSPC;
+	if (queued < n && err != -EIO)
+		blk_mq_kick_requeue_list(hctx->queue);
+	return err != -ENOSPC && err != -EIO;
 }
 
 /*
@@ -391,12 +399,23 @@ static void pvblk_queue_rqs(struct rq_list *rqlist)
 		}
 		hctx = rq->mq_hctx;
 		pd = rq->q->queuedata;
-		if (hctx == full || pvblk_prep_rq(pd, rq, &pdu->req)) {
+		/*
+		 * A queue stopped on a full ring (here or before) waits for
+		 * completions: blk-mq parks what comes back behind it. (The
+		 * bit is only a hint here, as blk-mq reads it: the ring says
+		 * no to a request that does not fit.)
+		 */
+		if (hctx == full || test_bit(BLK_MQ_S_STOPPED, &hctx->state) ||
+		    pvblk_prep_rq(pd, rq, &pdu->req)) {
 			rq_list_add_tail(&back, rq);
 			continue;
 		}
 		blk_mq_start_request(rq);
-		/* Before the device can complete it. */
+		/*
+		 * Before the device can complete it. The batch goes to the
+		 * device below; nothing claims it in between, as the dead
+		 * sequence waits for this dispatch (the queue's quiesce).
+		 */
 		atomic_set(&pdu->state, PVBLK_RQ_OWNED);
 		reqs[n++] = &pdu->req;
 	}

@@ -137,11 +137,12 @@ struct pvblk_transport_ops {
 		     struct pvblk_req *req, bool last);
 	/*
 	 * Optional: put @reqs[0..@n) on hardware queue @qid in order,
-	 * taking the lock its completions take once, and tell the device
-	 * once. Stops at the first request ->queue would have refused and
-	 * returns that error (0 when all were taken); *@queued: how many
-	 * were taken. Without it the core calls ->queue for each, with
-	 * @last false, then ->kick.
+	 * taking the lock its completions take once. Stops at the first
+	 * request ->queue would have refused and returns that error, with
+	 * the same duties (pvblk_queue_full(), pvblk_queue_broken()), or 0
+	 * when all were taken; *@queued: how many were taken. Whatever it
+	 * returns, the device has been told of those. Without it the core
+	 * calls ->queue for each, with @last false, then ->kick.
 	 */
 	int (*queue_batch)(struct pvblk_dev *pd, unsigned int qid,
 			   struct pvblk_req **reqs, unsigned int n,
@@ -151,7 +152,9 @@ struct pvblk_transport_ops {
 	 * Complete what the device finished on polled queue @qid, without
 	 * waiting for an interrupt, passing @iob to pvblk_complete() (which
 	 * may leave a request to be ended with the batch, after ->poll
-	 * returns); return how many. Needed for poll queues.
+	 * returns), then call pvblk_queue_ready() if it completed any;
+	 * return how many. Blk-mq may poll while the device is suspended
+	 * or stopped. Needed for poll queues.
 	 */
 	int (*poll)(struct pvblk_dev *pd, unsigned int qid,
 		    struct io_comp_batch *iob);

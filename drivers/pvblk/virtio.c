@@ -439,9 +439,20 @@ static bool pvblk_virtio_broken(struct pvblk_dev *pd, unsigned int qid)
 static void pvblk_virtio_stop(struct pvblk_dev *pd)
 {
 	struct pvblk_virtio *pv = pd->transport;
+	unsigned int i;
 
 	virtio_break_device(pv->vdev);
 	virtio_reset_device(pv->vdev);
+	/*
+	 * The reset waited for the interrupts; a poller that got in
+	 * before the break may still hold a queue's lock. Once it lets go
+	 * the queue completes nothing more (a broken queue's get_buf
+	 * finds nothing).
+	 */
+	for (i = 0; pv->vqs && i < pv->nr_vqs; i++) {
+		spin_lock_irq(&pv->vqs[i].lock);
+		spin_unlock_irq(&pv->vqs[i].lock);
+	}
 }
 
 static void pvblk_virtio_map_queues(struct pvblk_dev *pd,
