@@ -110,7 +110,11 @@ if [[ ",$parts," = *,blk,* ]]; then
 				stock) kernel= guest=stock ;;
 				esac
 				name=blk-$platform-$kname-$drv-$rep
+				# On kvm, make check's bed (one L1 vCPU that polls): an
+				# L1 whose vCPUs halt lost every attempt of a fio boot
+				# to a wakeup lost in L0 (README, the nested test bed).
 				bench_boot blk "$platform" "$name" "$platform, $kname kernel, $drv ($rep of $reps)" \
+					BED_L1_SMP="${BENCH_BLK_L1_SMP:-1}" \
 					KERNEL="$kernel" GUEST="$guest" DISK="$img" DISK_MODEL="$model" \
 					CMD="sh $PVX_ROOT/scripts/bench/blk-bench.sh"
 				sed -n 's/^PVX-BENCH: \([^ ]*\) iops=\([0-9]*\) bw_kib=\([0-9]*\) ios=\([0-9]*\)$/\1,\2,\3,\4/p' \
