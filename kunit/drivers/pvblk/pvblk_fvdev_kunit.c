@@ -410,6 +410,17 @@ static void tb_complete(struct tb *tb, unsigned int q, struct fvdev_chain *c)
 	fvdev_interrupt(tb_vq(tb, q));
 }
 
+/* Complete the oldest chain the device holds on @q, if one comes in 100 ms. */
+static bool tb_complete_next(struct tb *tb, unsigned int q,
+			     struct fvdev_chain *c)
+{
+	if (!fvdev_wait_held(tb_vq(tb, q), 1, msecs_to_jiffies(100)) ||
+	    !fvdev_take_held(tb_vq(tb, q), c))
+		return false;
+	tb_complete(tb, q, c);
+	return true;
+}
+
 /* ---- block I/O ----------------------------------------------------- */
 
 /* May run in hardirq: no KUnit expectation here. */
@@ -961,11 +972,7 @@ static void pvblk_fvdev_ring_full_routine(struct kunit *test)
 				  sent * 16, PAGE_SIZE);
 			sent++;
 		}
-		if (fvdev_wait_held(tb_vq(tb, 0), 1, msecs_to_jiffies(100)) &&
-		    fvdev_take_held(tb_vq(tb, 0), c)) {
-			tb_complete(tb, 0, c);
-			done++;
-		}
+		done += tb_complete_next(tb, 0, c);
 	}
 	KUNIT_EXPECT_EQ(test, done, TB_IOS);
 	for (i = 0; i < TB_IOS; i++)
@@ -1107,13 +1114,8 @@ static void pvblk_fvdev_plug_ring_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&tb->batches), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tb->batched), tb->num / 3);
 	end = jiffies + msecs_to_jiffies(5 * TB_WAIT_MS);
-	while (done < n && time_before(jiffies, end)) {
-		if (fvdev_wait_held(tb_vq(tb, q), 1, msecs_to_jiffies(100)) &&
-		    fvdev_take_held(tb_vq(tb, q), c)) {
-			tb_complete(tb, q, c);
-			done++;
-		}
-	}
+	while (done < n && time_before(jiffies, end))
+		done += tb_complete_next(tb, q, c);
 	KUNIT_EXPECT_EQ(test, done, n);
 	tb_expect_written(tb, n);
 	KUNIT_EXPECT_GE(test, atomic64_read(&tb->pd->stats.ring_full), 1);
