@@ -988,6 +988,7 @@ void pvblk_plan_queues(unsigned int offered, unsigned int *nr,
 {
 	unsigned int irq;
 
+	KUNIT_STATIC_STUB_REDIRECT(pvblk_plan_queues, offered, nr, nr_poll);
 	offered = max(offered, 1U);
 	*nr_poll = min(poll_queues, offered - 1);
 	irq = min3(offered - *nr_poll, num_queues ?: nr_cpu_ids, nr_cpu_ids);

@@ -23,7 +23,7 @@
 #include "pvblk_virtio.h"
 
 struct pvblk_vq {
-	struct virtqueue *vq;
+	struct virtqueue *vq;		/* NULL while suspended; under lock */
 	spinlock_t lock;		/* the virtqueue */
 	char name[24];		/* "req_poll." and a u32 */
 } ____cacheline_aligned_in_smp;
@@ -36,7 +36,8 @@ struct pvblk_virtio {
 	unsigned int nr_poll;		/* the last nr_poll vqs are polled */
 	bool legacy;			/* before VIRTIO_F_VERSION_1 */
 	unsigned int ring;		/* the smallest queue size at probe */
-	struct pvblk_vq *vqs;		/* NULL while suspended */
+	bool live;			/* the virtqueues exist */
+	struct pvblk_vq *vqs;		/* nr_vqs of them, from probe to remove */
 };
 
 /*
@@ -290,16 +291,18 @@ static int pvblk_virtio_queue_batch(struct pvblk_dev *pd, unsigned int qid,
 static void pvblk_virtio_kick(struct pvblk_dev *pd, unsigned int qid)
 {
 	struct pvblk_virtio *pv = pd->transport;
-	struct pvblk_vq *q;
-	bool notify;
+	struct pvblk_vq *q = &pv->vqs[qid];
+	struct virtqueue *vq;
+	bool notify = false;
 
-	if (unlikely(!pv->vqs))
-		return;
-	q = &pv->vqs[qid];
 	spin_lock_irq(&q->lock);
-	notify = virtqueue_kick_prepare(q->vq);
+	/* Suspended: restore kicks the device after it set the vqs up. */
+	vq = q->vq;
+	if (likely(vq))
+		notify = virtqueue_kick_prepare(vq);
 	spin_unlock_irq(&q->lock);
-	if (notify && !virtqueue_notify(q->vq))
+	/* Freeze waits for dispatch (quiesce) before it deletes the vqs. */
+	if (notify && !virtqueue_notify(vq))
 		pvblk_queue_broken(pd, qid);
 }
 
@@ -398,15 +401,17 @@ static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid,
 			     struct io_comp_batch *iob)
 {
 	struct pvblk_virtio *pv = pd->transport;
-	struct pvblk_vq *q;
+	struct pvblk_vq *q = &pv->vqs[qid];
 	unsigned long flags;
 	bool broken;
 	int found;
 
-	if (unlikely(!pv->vqs))
-		return 0;
-	q = &pv->vqs[qid];
+	/* Blk-mq may poll a suspended device: a cookie from before. */
 	spin_lock_irqsave(&q->lock, flags);
+	if (unlikely(!q->vq)) {
+		spin_unlock_irqrestore(&q->lock, flags);
+		return 0;
+	}
 	found = pvblk_virtio_reap(pv, q, iob);
 	broken = virtqueue_is_broken(q->vq);
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -431,8 +436,13 @@ static int pvblk_virtio_set_writeback(struct pvblk_dev *pd, bool writeback)
 static bool pvblk_virtio_broken(struct pvblk_dev *pd, unsigned int qid)
 {
 	struct pvblk_virtio *pv = pd->transport;
+	struct pvblk_vq *q = &pv->vqs[qid];
+	bool broken;
 
-	return !pv->vqs || virtqueue_is_broken(pv->vqs[qid].vq);
+	spin_lock_irq(&q->lock);
+	broken = !q->vq || virtqueue_is_broken(q->vq);
+	spin_unlock_irq(&q->lock);
+	return broken;
 }
 
 /* No completion, interrupt or device write after this. */
@@ -449,7 +459,7 @@ static void pvblk_virtio_stop(struct pvblk_dev *pd)
 	 * the queue completes nothing more (a broken queue's get_buf
 	 * finds nothing).
 	 */
-	for (i = 0; pv->vqs && i < pv->nr_vqs; i++) {
+	for (i = 0; i < pv->nr_vqs; i++) {
 		spin_lock_irq(&pv->vqs[i].lock);
 		spin_unlock_irq(&pv->vqs[i].lock);
 	}
@@ -507,48 +517,74 @@ static void pvblk_virtio_config_changed(struct virtio_device *vdev)
 	queue_work(pvblk_virtio_wq, &pv->config_work);
 }
 
-/* @n queues, the last @npoll without interrupts (polled). */
-static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv, unsigned int n,
-				 unsigned int npoll)
+/* The array of queues, once for the device's life: pollers read it. */
+static int pvblk_virtio_alloc_vqs(struct pvblk_virtio *pv, unsigned int n,
+				  unsigned int npoll)
 {
+	unsigned int i;
+
+	pv->vqs = kcalloc(n, sizeof(*pv->vqs), GFP_KERNEL);
+	if (!pv->vqs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		bool polled = i >= n - npoll;
+
+		spin_lock_init(&pv->vqs[i].lock);
+		snprintf(pv->vqs[i].name, sizeof(pv->vqs[i].name),
+			 polled ? "req_poll.%u" : "req.%u", i);
+	}
+	pv->nr_vqs = n;
+	pv->nr_poll = npoll;
+	return 0;
+}
+
+/* Publish (@vqs) or withdraw (NULL) the virtqueues, under each lock. */
+static void pvblk_virtio_set_vqs(struct pvblk_virtio *pv,
+				 struct virtqueue **vqs)
+{
+	unsigned int i;
+
+	for (i = 0; i < pv->nr_vqs; i++) {
+		spin_lock_irq(&pv->vqs[i].lock);
+		pv->vqs[i].vq = vqs ? vqs[i] : NULL;
+		spin_unlock_irq(&pv->vqs[i].lock);
+	}
+	pv->live = !!vqs;
+}
+
+/* Find the virtqueues: the last nr_poll without interrupts (polled). */
+static int pvblk_virtio_init_vqs(struct pvblk_virtio *pv)
+{
+	unsigned int i, n = pv->nr_vqs, npoll = pv->nr_poll;
 	struct virtio_device *vdev = pv->vdev;
 	struct irq_affinity desc = { };
 	struct virtqueue_info *info;
 	struct virtqueue **vqs;
-	unsigned int i;
 	int err = -ENOMEM;
 
-	pv->vqs = kcalloc(n, sizeof(*pv->vqs), GFP_KERNEL);
 	info = kcalloc(n, sizeof(*info), GFP_KERNEL);
 	vqs = kcalloc(n, sizeof(*vqs), GFP_KERNEL);
-	if (!pv->vqs || !info || !vqs)
+	if (!info || !vqs)
 		goto out;
 
 	for (i = 0; i < n; i++) {
-		bool polled = i >= n - npoll;
-
-		snprintf(pv->vqs[i].name, sizeof(pv->vqs[i].name),
-			 polled ? "req_poll.%u" : "req.%u", i);
 		info[i].name = pv->vqs[i].name;
-		info[i].callback = polled ? NULL : pvblk_virtio_done;
+		info[i].callback = i >= n - npoll ? NULL : pvblk_virtio_done;
 	}
 	err = virtio_find_vqs(vdev, n, vqs, info, &desc);
-	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
-		spin_lock_init(&pv->vqs[i].lock);
-		pv->vqs[i].vq = vqs[i];
-	}
-	pv->nr_vqs = n;
-	pv->nr_poll = npoll;
+	if (!err)
+		pvblk_virtio_set_vqs(pv, vqs);
 out:
 	kfree(vqs);
 	kfree(info);
-	if (err) {
-		kfree(pv->vqs);
-		pv->vqs = NULL;
-	}
 	return err;
+}
+
+/* Delete the virtqueues, the device reset: nothing uses them after. */
+static void pvblk_virtio_del_vqs(struct pvblk_virtio *pv)
+{
+	pvblk_virtio_set_vqs(pv, NULL);
+	pv->vdev->config->del_vqs(pv->vdev);
 }
 
 static unsigned int pvblk_virtio_ring_size(struct pvblk_virtio *pv)
@@ -582,9 +618,12 @@ static int pvblk_virtio_probe(struct virtio_device *vdev)
 	INIT_WORK(&pv->config_work, pvblk_virtio_config_work);
 
 	pvblk_plan_queues(pvblk_virtio_nr_queues(vdev), &nr, &npoll);
-	err = pvblk_virtio_init_vqs(pv, nr, npoll);
+	err = pvblk_virtio_alloc_vqs(pv, nr, npoll);
 	if (err)
 		goto out_free;
+	err = pvblk_virtio_init_vqs(pv);
+	if (err)
+		goto out_free_vqs;
 
 	pv->pd = pvblk_alloc(&vdev->dev, &pvblk_virtio_ops, pv,
 			     sizeof(struct pvblk_virtio_req));
@@ -626,7 +665,8 @@ out_reset:
 out_release:
 	pvblk_release(pv->pd);
 out_vqs:
-	vdev->config->del_vqs(vdev);
+	pvblk_virtio_del_vqs(pv);
+out_free_vqs:
 	kfree(pv->vqs);
 out_free:
 	kfree(pv);
@@ -639,7 +679,7 @@ static bool pvblk_virtio_gone(struct pvblk_virtio *pv)
 {
 	unsigned int i;
 
-	if (!pv->vqs)
+	if (!pv->live)
 		return true;
 	for (i = 0; i < pv->nr_vqs; i++)
 		if (virtqueue_is_broken(pv->vqs[i].vq))
@@ -655,7 +695,7 @@ static void pvblk_virtio_remove(struct virtio_device *vdev)
 	flush_work(&pv->config_work);
 	pvblk_remove(pv->pd, pvblk_virtio_gone(pv));
 	virtio_reset_device(vdev);
-	vdev->config->del_vqs(vdev);
+	pvblk_virtio_del_vqs(pv);
 	pvblk_release(pv->pd);
 	kfree(pv->vqs);
 	kfree(pv);
@@ -670,9 +710,7 @@ static int pvblk_virtio_freeze(struct virtio_device *vdev)
 	virtio_reset_device(vdev);
 	/* No callback reports a broken queue now: let a teardown finish. */
 	pvblk_sync_dead(pv->pd);
-	vdev->config->del_vqs(vdev);
-	kfree(pv->vqs);
-	pv->vqs = NULL;
+	pvblk_virtio_del_vqs(pv);
 	return 0;
 }
 
@@ -683,15 +721,13 @@ static int pvblk_virtio_restore(struct virtio_device *vdev)
 	int err;
 
 	/* The same queues as before: blk-mq's hardware contexts stay. */
-	err = pvblk_virtio_init_vqs(pv, pv->nr_vqs, pv->nr_poll);
+	err = pvblk_virtio_init_vqs(pv);
 	/* Requests were sized for the rings at probe. */
 	if (!err && pvblk_virtio_ring_size(pv) < pv->ring) {
 		dev_err(&vdev->dev, "a queue shrank to %u entries across the reset, from %u\n",
 			pvblk_virtio_ring_size(pv), pv->ring);
 		virtio_reset_device(vdev);
-		vdev->config->del_vqs(vdev);
-		kfree(pv->vqs);
-		pv->vqs = NULL;
+		pvblk_virtio_del_vqs(pv);
 		err = -EINVAL;
 	}
 	if (err) {

@@ -436,10 +436,10 @@ static void tio_end(struct bio *bio)
 	bio_put(bio);
 }
 
-/* Submit io[@i]: @bytes of its page at @sector (none for a flush). */
-static struct tio *tb_submit_to(struct tb *tb, struct block_device *bdev,
-				unsigned int i, blk_opf_t op, sector_t sector,
-				unsigned int bytes)
+/* A bio for io[@i]: @bytes of its page at @sector (none for a flush). */
+static struct bio *tb_bio(struct tb *tb, struct block_device *bdev,
+			  unsigned int i, blk_opf_t op, sector_t sector,
+			  unsigned int bytes)
 {
 	struct tio *t = &tb->io[i];
 	struct bio *bio;
@@ -458,8 +458,15 @@ static struct tio *tb_submit_to(struct tb *tb, struct block_device *bdev,
 		bio->bi_iter.bi_size = bytes;
 	bio->bi_end_io = tio_end;
 	bio->bi_private = t;
-	submit_bio(bio);
-	return t;
+	return bio;
+}
+
+static struct tio *tb_submit_to(struct tb *tb, struct block_device *bdev,
+				unsigned int i, blk_opf_t op, sector_t sector,
+				unsigned int bytes)
+{
+	submit_bio(tb_bio(tb, bdev, i, op, sector, bytes));
+	return &tb->io[i];
 }
 
 static struct tio *tb_submit(struct tb *tb, unsigned int i, blk_opf_t op,
@@ -747,6 +754,118 @@ static void pvblk_fvdev_legacy_whole_chain_len(struct kunit *test)
 	tb->whole_chain_len = true;
 	tb_plug(tb);
 	KUNIT_EXPECT_FALSE(test, virtio_has_feature(&tb->d->vdev, VIRTIO_F_VERSION_1));
+	tb_expect_usable(tb);
+	tb_finish(tb);
+}
+
+/* ---- cases: polled queues ------------------------------------------ */
+
+/* Two queues, the second without interrupts, whatever poll_queues says. */
+static void tb_plan_polled(unsigned int offered, unsigned int *nr,
+			   unsigned int *nr_poll)
+{
+	*nr = 2;
+	*nr_poll = 1;
+}
+
+/*
+ * Submit io[@i] as a polled bio (io_uring's IOPOLL): a page at @sector.
+ * The caller holds a reference, to poll it after it ended.
+ */
+static struct bio *tb_submit_polled(struct tb *tb, unsigned int i,
+				    blk_opf_t op, sector_t sector)
+{
+	struct bio *bio = tb_bio(tb, tb->disk->part0, i, op | REQ_POLLED,
+				 sector, PAGE_SIZE);
+
+	bio_get(bio);
+	submit_bio(bio);
+	return bio;
+}
+
+/*
+ * Poll @bio's queue as io_uring does until io[@i] ended, ending what
+ * each poll batched; whether it ended within 2 s. (bio_poll() also
+ * answers 1 when it found nothing, as the task is running.)
+ */
+static bool tb_poll_end(struct tb *tb, unsigned int i, struct bio *bio,
+			struct io_comp_batch *iob)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(TB_WAIT_MS);
+	struct tio *t = &tb->io[i];
+
+	while (!atomic_read(&t->ends) && time_before(jiffies, end)) {
+		bio_poll(bio, iob, 0);
+		if (!rq_list_empty(&iob->req_list))
+			iob->complete(iob);
+		cond_resched();
+	}
+	return atomic_read(&t->ends);
+}
+
+/*
+ * A polled bio goes to the queue without interrupts and ends only when
+ * polled: a success with the poll's batch, after the poll, an error at
+ * once with its status (a batch ends its requests as successes).
+ */
+static void pvblk_fvdev_polled_io(struct kunit *test)
+{
+	struct tb *tb = tb_new(test);
+	struct fvdev_chain *c = tb_chain(tb);
+	DEFINE_IO_COMP_BATCH(iob);
+	struct bio *bio;
+	u8 *p;
+
+	tb->nvqs = 2;
+	kunit_activate_static_stub(test, pvblk_plan_queues, tb_plan_polled);
+	tb_plug(tb);
+	kunit_deactivate_static_stub(test, pvblk_plan_queues);
+	KUNIT_ASSERT_TRUE(test, tb->disk->queue->limits.features & BLK_FEAT_POLL);
+
+	/* A write: the device completes it, the interrupt does not end it. */
+	p = page_address(tb->io[0].page);
+	memset(p, 0xa5, PAGE_SIZE);
+	WRITE_ONCE(tb->hold, true);
+	bio = tb_submit_polled(tb, 0, REQ_OP_WRITE, 16);
+	tb_take(tb, 1, c);
+	tb_complete(tb, 1, c);
+	KUNIT_EXPECT_FALSE(test, tio_wait(&tb->io[0], 100));
+	/* In the used ring already: one poll finds it. */
+	bio_poll(bio, &iob, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tb->io[0].ends), 0);
+	KUNIT_EXPECT_FALSE(test, rq_list_empty(&iob.req_list));
+	if (!rq_list_empty(&iob.req_list))
+		iob.complete(&iob);
+	tb_expect_end(tb, &tb->io[0], BLK_STS_OK);
+	bio_put(bio);
+	KUNIT_EXPECT_EQ(test, tb->store[16 * SECTOR_SIZE], 0xa5);
+
+	/* A read the device fails. */
+	bio = tb_submit_polled(tb, 1, REQ_OP_READ, 16);
+	tb_take(tb, 1, c);
+	KUNIT_EXPECT_GE(test, tb_serve(tb, c), 0);
+	*(u8 *)c->seg[c->nseg - 1].va = VIRTIO_BLK_S_IOERR;
+	KUNIT_EXPECT_TRUE(test, fvdev_push(tb_vq(tb, 1), c, c->in_len));
+	bio_poll(bio, &iob, 0);
+	if (!rq_list_empty(&iob.req_list)) {
+		KUNIT_FAIL(test, "a failed request went into the poll's batch");
+		iob.complete(&iob);
+	}
+	tb_expect_end(tb, &tb->io[1], BLK_STS_IOERR);
+	bio_put(bio);
+
+	/* A read the device serves as it comes: the data written. */
+	WRITE_ONCE(tb->hold, false);
+	p = page_address(tb->io[2].page);
+	bio = tb_submit_polled(tb, 2, REQ_OP_READ, 16);
+	KUNIT_EXPECT_TRUE_MSG(test, tb_poll_end(tb, 2, bio, &iob),
+			      "a polled bio did not end");
+	tb_expect_end(tb, &tb->io[2], BLK_STS_OK);
+	bio_put(bio);
+	KUNIT_EXPECT_EQ(test, p[0], 0xa5);
+	KUNIT_EXPECT_EQ(test, p[PAGE_SIZE - 1], 0xa5);
+
+	/* Interrupts still end what goes to the other queue. */
 	tb_expect_usable(tb);
 	tb_finish(tb);
 }
@@ -1491,6 +1610,7 @@ static struct kunit_case pvblk_fvdev_cases[] = {
 	KUNIT_CASE_PARAM(pvblk_fvdev_len_short_read, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_len_overlong, tb_ring_gen_params),
 	KUNIT_CASE(pvblk_fvdev_legacy_whole_chain_len),
+	KUNIT_CASE_PARAM(pvblk_fvdev_polled_io, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_get_id_no_nul, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_get_id_control_bytes, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_get_id_unsupp, tb_ring_gen_params),
@@ -1526,9 +1646,14 @@ static struct kunit_case pvblk_fvdev_cases[] = {
 	{}
 };
 
+/*
+ * Slow: the cases wait for bios and for what must not happen, some
+ * 20 s of a nested guest's boot; kunit.filter=speed>slow leaves it out.
+ */
 static struct kunit_suite pvblk_fvdev_suite = {
 	.name = "pvblk_fvdev",
 	.test_cases = pvblk_fvdev_cases,
+	.attr = { .speed = KUNIT_SPEED_SLOW },
 };
 
 kunit_test_suite(pvblk_fvdev_suite);

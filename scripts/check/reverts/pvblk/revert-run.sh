@@ -2,7 +2,9 @@
 # revert-run.sh NAME DIFF...: build the test kernel with DIFFs applied in the tree, boot native with only pvblk_fvdev
 set -u
 name=$1; shift
-T=/root/.cache/pvx/tree B=/root/.cache/pvx/build/test
+root=$(cd "$(dirname "$0")/../../../.." && pwd)
+cache=${PVX_CACHE:-$HOME/.cache/pvx}
+T=$cache/tree B=$cache/build/test
 cd $T || exit 1
 for d; do patch -p1 -s --dry-run < "$d" || { echo "does not apply: $d"; exit 1; }; done
 for d; do patch -p1 -s < "$d"; done
@@ -11,7 +13,7 @@ brc=$?
 cp $B/arch/x86/boot/bzImage /tmp/bz-$name
 for d; do patch -p1 -s -R < "$d"; done
 [ $brc = 0 ] || { echo "build failed: /tmp/rev-$name-build.log"; tail -5 /tmp/rev-$name-build.log; exit 1; }
-cd /work/wt12
+cd "$root" || exit 1
 rm -rf /tmp/rev-$name; mkdir -p /tmp/rev-$name
 TIMEOUT=600 APPEND='kunit.filter_glob=pvblk_fvdev*' CMD=true KERNEL=/tmp/bz-$name RESULTS=/tmp/rev-$name bash scripts/bed/boot.sh native rev > /tmp/rev-$name/boot.out 2>&1
 echo "boot rc=$?"
