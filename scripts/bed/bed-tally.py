@@ -161,16 +161,20 @@ def main(argv):
         deaths = [a for a in atts if a[4] == "died"]
         l1 = sum(short(a[3]).startswith(("the test bed failed", "L1 ")) for a in deaths)
         complaints = sum(a[4] == "complaint" for a in atts)
-        run = longest = 0
+        # The run of attempts without a death, and of it those that ran a
+        # workload to its end (not a guest the harness made panic or hang).
+        run = longest = work = 0
         for a in atts:
             run = 0 if a[4] == "died" else run + 1
+            work = 0 if a[4] == "died" else work + (a[4] != "expected")
             longest = max(longest, run)
         first = time.strftime("%Y-%m-%d %H:%M", time.localtime(atts[0][0]))
         print("bed: %s" % bed)
         print("  %d attempts since %s, %d died (%d of them L1 itself), "
               "%d clean with a kernel complaint" %
               (len(atts), first, len(deaths), l1, complaints))
-        print("  without a death: the last %d in a row, at most %d in a row" % (run, longest))
+        print("  without a death: the last %d in a row (%d of them ran a workload to its end), "
+              "at most %d in a row" % (run, work, longest))
         for cause, n in collections.Counter(short(a[3]) for a in deaths).most_common():
             print("    died %d: %s" % (n, cause[:160]))
     return 0

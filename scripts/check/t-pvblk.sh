@@ -8,7 +8,7 @@
 # test: vda scratch, vdb fio data, vdc discard (on kvm passed through L1
 # as a block device, so that discards reach the image), vdd read-only. Runs
 # scripts/suites/pvblk/pvblk-test.sh in the guest, checks on this machine that
-# holes were punched in the discard image, then boots again on the fio
+# holes were punched in the discard image, then boots native on the fio
 # image and verifies its data. "qmp" adds block_resize and device_del
 # through QEMU's monitor (on kvm, L2's monitor, served inside L1).
 
@@ -64,8 +64,11 @@ EOF
 		result fail "$name: discard and write-zeroes punched holes in the image"
 	fi
 
-	# The fio data of the first boot, verified by a second one.
-	DISK="16M,$RESULTS/$name-disk1.img" guest_workload "$p" "$name-reboot" \
+	# The fio data of the first boot, verified by a second one, on
+	# native whatever the first's platform: the question is what reached
+	# the image (a file here, which L1 hands to L2 as it is), and a
+	# nested boot takes three minutes more to answer it.
+	DISK="16M,$RESULTS/$name-disk1.img" guest_workload native "$name-reboot" \
 		"boots clean on the first boot's fio disk" \
 		"sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh verify" $KUNIT_BUILTIN
 	rm -f "$RESULTS/$name"-disk*.img
