@@ -1283,7 +1283,12 @@ void pvblk_freeze(struct pvblk_dev *pd)
 	blk_mq_freeze_queue(q);
 	mutex_lock(&pd->lock);
 	if (!pd->stopped) {
-		blk_mq_quiesce_queue_nowait(q);
+		/*
+		 * Waiting: a dispatch that began before may still tell the
+		 * device of what it queued, which the transport is about to
+		 * tear down.
+		 */
+		blk_mq_quiesce_queue(q);
 		pd->frozen = true;
 	}
 	mutex_unlock(&pd->lock);

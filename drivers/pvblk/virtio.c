@@ -235,12 +235,14 @@ static int pvblk_virtio_submit(struct pvblk_dev *pd, unsigned int qid,
 {
 	struct pvblk_virtio *pv = pd->transport;
 	struct pvblk_vq *q = &pv->vqs[qid];
+	struct virtqueue *vq;
 	bool notify = false;
 	unsigned long flags;
 	unsigned int i;
 	int err = 0;
 
 	spin_lock_irqsave(&q->lock, flags);
+	vq = q->vq;	/* there while the queue runs: freeze quiesces it */
 	for (i = 0; i < n && !err; i++)
 		err = pvblk_virtio_add(pv->vdev, q, reqs[i]);
 	*queued = err ? i - 1 : i;
@@ -250,7 +252,7 @@ static int pvblk_virtio_submit(struct pvblk_dev *pd, unsigned int qid,
 		 * the virtio core's answer on a broken queue, and only there;
 		 * a failed kick breaks the queue too.
 		 */
-		if (!virtqueue_kick(q->vq))
+		if (!virtqueue_kick(vq))
 			err = -EIO;
 		/* Under q->lock, which pvblk_virtio_done() takes. */
 		if (err == -ENOSPC)
@@ -265,10 +267,10 @@ static int pvblk_virtio_submit(struct pvblk_dev *pd, unsigned int qid,
 		return err == -ENOSPC ? -ENOSPC : -ENOMEM;
 	}
 	if (kick)
-		notify = virtqueue_kick_prepare(q->vq);
+		notify = virtqueue_kick_prepare(vq);
 	spin_unlock_irqrestore(&q->lock, flags);
 	/* A failed notification breaks the queue: nobody will complete. */
-	if (notify && !virtqueue_notify(q->vq))
+	if (notify && !virtqueue_notify(vq))
 		pvblk_queue_broken(pd, qid);
 	return 0;
 }
@@ -296,12 +298,12 @@ static void pvblk_virtio_kick(struct pvblk_dev *pd, unsigned int qid)
 	bool notify = false;
 
 	spin_lock_irq(&q->lock);
-	/* Suspended: restore kicks the device after it set the vqs up. */
+	/* Suspended: freeze drained the ring, there is nothing to tell. */
 	vq = q->vq;
 	if (likely(vq))
 		notify = virtqueue_kick_prepare(vq);
 	spin_unlock_irq(&q->lock);
-	/* Freeze waits for dispatch (quiesce) before it deletes the vqs. */
+	/* Freeze waits for the dispatch to end before it deletes the vqs. */
 	if (notify && !virtqueue_notify(vq))
 		pvblk_queue_broken(pd, qid);
 }
@@ -580,9 +582,15 @@ out:
 	return err;
 }
 
-/* Delete the virtqueues, the device reset: nothing uses them after. */
+/*
+ * Delete the virtqueues, the device reset: nothing uses them after. Once:
+ * after a failed restore they are gone already, and not every virtio
+ * transport takes a second del_vqs (virtio_mmio frees its IRQ again).
+ */
 static void pvblk_virtio_del_vqs(struct pvblk_virtio *pv)
 {
+	if (!pv->live)
+		return;
 	pvblk_virtio_set_vqs(pv, NULL);
 	pv->vdev->config->del_vqs(pv->vdev);
 }
