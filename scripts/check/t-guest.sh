@@ -149,17 +149,11 @@ retried_result() { # name case
 
 # Each KUnit case once: ok when it passed every time it ran (a kexec boot
 # runs it twice), with the platforms; failed with the boots where it did
-# not pass (skipped counts as not passed). One exception, known from the
-# platform and not from the test: the fake virtio device cannot run in a
-# Xen domain (the virtio core must use Xen's DMA API there, which the
-# fake device has no way to serve), so pvblk_fvdev's cases skipped on a
-# xen platform do not count; they must pass on the others.
+# not pass (skipped counts as not passed).
 kunit_report() {
 	[ -s "$KUNIT_ALL" ] || { result fail "kunit: KUnit ran on some boot" "no KTAP found"; return; }
 	awk -F '\t' '{
 		c = $4
-		if ($3 == "SKIP" && $2 ~ /^xen/ && c ~ /^pvblk_fvdev\./)
-			next
 		if (!(c in seen)) { seen[c] = 1; order[++n] = c }
 		if (index("," plat[c] ",", "," $2 ",") == 0)
 			plat[c] = plat[c] (plat[c] == "" ? "" : ",") $2
