@@ -110,6 +110,8 @@ KUNIT_BUILTIN="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_re
 # must run the rest (KUNIT_FAST).
 KUNIT_FAST_APPEND="kunit.filter=speed>slow"
 KUNIT_FAST="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_request pvblk_virtio"
+# Set per matrix boot only.
+unset KUNIT_SUITES
 . "$PVX_ROOT/scripts/check/t-guest.sh"
 . "$PVX_ROOT/scripts/check/t-pvblk.sh"
 
@@ -534,14 +536,14 @@ if part harness; then
 	fi
 	if in_time harness-panic; then
 		rc=0
-		CMD="echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT" \
+		APPEND=$KUNIT_FAST_APPEND CMD="echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT" \
 			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm harness-panic > "$RESULTS/harness-panic.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-panic "a guest panic on kvm is reported through pvpanic, not tried again" \
 			'the guest kernel panicked \(reported through pvpanic\)'
 	fi
 	if in_time harness-hang; then
 		rc=0
-		KVM_QUIET=30 SMP=2 CMD="sleep 100000" \
+		APPEND=$KUNIT_FAST_APPEND KVM_QUIET=30 SMP=2 CMD="sleep 100000" \
 			bash "$PVX_ROOT/scripts/bed/boot.sh" kvm harness-hang > "$RESULTS/harness-hang.out" 2>&1 || rc=$?
 		expect_failure "$rc" harness-hang "a hung guest on kvm is reported as one, not tried again" \
 			'the guest hung'

@@ -71,7 +71,7 @@ EOF
 	DISK="16M,$RESULTS/$name-disk1.img" guest_workload native "$name-reboot" \
 		"boots clean on the first boot's fio disk" \
 		"sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh verify" $KUNIT_BUILTIN
-	rm -f "$RESULTS/$name"-disk*.img
+	rm -f "$RESULTS/$name"-disk*.img "$RESULTS/$name"-reboot-disk*.img
 }
 
 # Polled queues: pvblk.poll_queues=1 on a 3-queue disk, io_uring IOPOLL.
