@@ -885,7 +885,7 @@ static void __pvblk_update_writeback(struct pvblk_dev *pd, bool writeback)
 
 /*
  * Called with the cache mode the device reports now. Freezes the queue:
- * not with requests parked in a quiesced one (suspend).
+ * after a resume, once pvblk_unfreeze() let it run again.
  */
 void pvblk_update_writeback(struct pvblk_dev *pd, bool writeback)
 {
@@ -1128,13 +1128,25 @@ static bool pvblk_cancel_request(struct request *rq, void *data)
 	return true;
 }
 
+/* Suspended (pd->frozen): the queue runs again. pd->lock held. */
+static void pvblk_thaw(struct pvblk_dev *pd)
+{
+	struct request_queue *q = pd->disk->queue;
+
+	lockdep_assert_held(&pd->lock);
+	pd->frozen = false;
+	blk_mq_unquiesce_queue(q);
+	blk_mq_unfreeze_queue_non_owner(q);
+}
+
 /*
  * The device is gone or broken: fail everything, for good. New requests
  * fail from here on; no ->queue_rq is left handing one to the device;
  * the device is stopped, so that it neither completes a request again
  * nor writes into the pages of one failed here; then every request it
- * held fails, and requests parked on stopped or quiesced queues are let
- * through to fail in ->queue_rq. pd->lock held. Returns whether it ran:
+ * held fails, and requests parked on stopped or quiesced queues, and the
+ * I/O a suspend's freeze holds back, are let through to fail in
+ * ->queue_rq. pd->lock held. Returns whether it ran:
  * the caller then marks the disk dead, without pd->lock (that may wait
  * on file systems whose writeback only this sequence ends).
  */
@@ -1152,10 +1164,8 @@ static bool pvblk_stop_device(struct pvblk_dev *pd)
 	blk_mq_tagset_busy_iter(&pd->tag_set, pvblk_cancel_request, pd);
 	blk_mq_tagset_wait_completed_request(&pd->tag_set);
 	blk_mq_unquiesce_queue(q);
-	if (pd->frozen) {
-		pd->frozen = false;
-		blk_mq_unquiesce_queue(q);
-	}
+	if (pd->frozen)
+		pvblk_thaw(pd);
 	blk_mq_start_stopped_hw_queues(q, true);
 	return true;
 }
@@ -1219,7 +1229,11 @@ void pvblk_remove(struct pvblk_dev *pd, bool surprise)
 {
 	mutex_lock(&pd->lock);
 	WRITE_ONCE(pd->removed, true);
-	if (surprise)
+	/*
+	 * A suspended disk's queue is frozen, which del_gendisk()'s sync
+	 * of its file systems would wait on: its I/O fails instead.
+	 */
+	if (surprise || pd->frozen)
 		pvblk_stop_device(pd);
 	mutex_unlock(&pd->lock);
 	/* del_gendisk() marks the disk dead. */
@@ -1265,45 +1279,53 @@ void pvblk_release(struct pvblk_dev *pd)
 EXPORT_SYMBOL_GPL(pvblk_release);
 
 /*
- * Suspend: no request may be with the device while it is reset. Wait for
- * those it holds (freeze), then keep new ones waiting in the quiesced
- * queue across the suspend rather than in a frozen one: the freeze is a
- * lock to lockdep, which the PM worker must not return holding (as
- * virtio_blk does since "virtio-blk: don't keep queue frozen during
- * system suspend").
+ * Suspend: no request may be with the device while it is reset, and none
+ * may wait in a hardware queue either: taking a CPU offline waits for the
+ * requests of the hardware queues it was the last CPU of
+ * (blk_mq_hctx_notify_offline()), and the writeback workers are not
+ * frozen, so a request let in after the devices were suspended would keep
+ * the suspend from ever reaching the point where the queues restart. The
+ * queue stays frozen until the device is back, so new I/O waits without
+ * a request; the freeze is the non-owner kind, which lockdep does not
+ * take for a lock held by the PM worker that returns with it. Quiesced
+ * as well (waiting): a dispatch that began before the freeze may still
+ * tell the device of a request that has since completed. pd->frozen
+ * says both are held; whoever clears it drops both.
  */
 void pvblk_freeze(struct pvblk_dev *pd)
 {
 	struct request_queue *q = pd->disk->queue;
+	bool hold;
 
 	/*
 	 * Not under pd->lock: the freeze waits for in-flight requests,
 	 * which on a broken queue only pd->dead_work, taking it, fails.
 	 */
-	blk_mq_freeze_queue(q);
+	blk_freeze_queue_start_non_owner(q);
+	blk_mq_freeze_queue_wait(q);
 	mutex_lock(&pd->lock);
-	if (!pd->stopped) {
-		/*
-		 * Waiting: a dispatch that began before may still tell the
-		 * device of what it queued, which the transport is about to
-		 * tear down.
-		 */
+	/*
+	 * Decided under the lock: once it is dropped, pd->dead_work may
+	 * stop the device and thaw the queue itself.
+	 */
+	hold = !pd->stopped;
+	if (hold) {
 		blk_mq_quiesce_queue(q);
 		pd->frozen = true;
 	}
 	mutex_unlock(&pd->lock);
-	blk_mq_unfreeze_queue(q);
+	/* A stopped device fails what comes: nothing to hold back. */
+	if (!hold)
+		blk_mq_unfreeze_queue_non_owner(q);
 }
 EXPORT_SYMBOL_GPL(pvblk_freeze);
 
-/* Resume: the device is back, the requests kept waiting go to it. */
+/* Resume: the device is back, the I/O kept waiting goes to it. */
 void pvblk_unfreeze(struct pvblk_dev *pd)
 {
 	mutex_lock(&pd->lock);
-	if (pd->frozen) {
-		pd->frozen = false;
-		blk_mq_unquiesce_queue(pd->disk->queue);
-	}
+	if (pd->frozen)
+		pvblk_thaw(pd);
 	mutex_unlock(&pd->lock);
 }
 EXPORT_SYMBOL_GPL(pvblk_unfreeze);

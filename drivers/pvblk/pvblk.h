@@ -212,7 +212,7 @@ struct pvblk_dev {
 	struct mutex lock;
 	bool stopped;			/* the device was stopped (READ_ONCE) */
 	bool deleted;			/* del_gendisk() returned */
-	bool frozen;			/* suspended: the queue is quiesced */
+	bool frozen;			/* suspended: queue frozen, quiesced */
 	struct work_struct dead_work;	/* a queue broke: fail everything */
 	struct mutex cache_lock;	/* a cache mode switch, write to commit */
 	struct blk_mq_hw_ctx **hctx;	/* by queue id, for pvblk_queue_full() */

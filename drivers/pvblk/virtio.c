@@ -408,7 +408,10 @@ static int pvblk_virtio_poll(struct pvblk_dev *pd, unsigned int qid,
 	bool broken;
 	int found;
 
-	/* Blk-mq may poll a suspended device: a cookie from before. */
+	/*
+	 * No virtqueue while suspended: bio_poll() does not get here with
+	 * the queue frozen, but keep the test.
+	 */
 	spin_lock_irqsave(&q->lock, flags);
 	if (unlikely(!q->vq)) {
 		spin_unlock_irqrestore(&q->lock, flags);

@@ -28,6 +28,7 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <linux/workqueue.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 
@@ -55,6 +56,8 @@ struct tio {
 	u64 reset_at_end;		/* the device's last reset then */
 	struct fvdev *d;
 	struct page *page;
+	struct work_struct submit;	/* tb_submit_async() */
+	struct bio *bio;
 };
 
 /* The fake device and the test's view of it. */
@@ -122,9 +125,35 @@ static void tb_free_page(void *page)
 }
 
 /*
- * The state of one case: allocated before the device, so that KUnit
- * frees it after unplugging the device, when no bio can end any more.
+ * A submission from a worker holds the disk and the device until
+ * submit_bio() returns: after a failed case the disk may go while it
+ * waits, which ends its bio at once.
  */
+static void tio_submit_work(struct work_struct *work)
+{
+	struct tio *t = container_of(work, struct tio, submit);
+	struct gendisk *disk = t->bio->bi_bdev->bd_disk;
+	struct fvdev *d = t->d;
+
+	submit_bio(t->bio);
+	put_device(disk_to_dev(disk));
+	put_device(&d->vdev.dev);
+}
+
+/*
+ * The state of one case: allocated before the device, so that KUnit
+ * frees it after unplugging the device and waiting for the submitting
+ * workers.
+ */
+static void tb_flush_submits(void *data)
+{
+	struct tb *tb = data;
+	unsigned int i;
+
+	for (i = 0; i < TB_IOS; i++)
+		flush_work(&tb->io[i].submit);
+}
+
 static struct tb *tb_new(struct kunit *test)
 {
 	struct tb *tb = kunit_kzalloc(test, sizeof(*tb), GFP_KERNEL);
@@ -151,7 +180,10 @@ static struct tb *tb_new(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tb_free_page,
 								tb->io[i].page), 0);
 		init_completion(&tb->io[i].done);
+		INIT_WORK(&tb->io[i].submit, tio_submit_work);
 	}
+	/* After the disk is gone (which lets a waiting submitter go on). */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tb_flush_submits, tb), 0);
 	tb->live_devs = pvblk_kunit_live_devs();
 	tb->taint_warn = test_taint(TAINT_WARN);
 	tb->debug_locks = debug_locks;
@@ -473,6 +505,21 @@ static struct tio *tb_submit(struct tb *tb, unsigned int i, blk_opf_t op,
 			     sector_t sector, unsigned int bytes)
 {
 	return tb_submit_to(tb, tb->disk->part0, i, op, sector, bytes);
+}
+
+/* From a worker: where submit_bio() waits (a suspended disk's queue). */
+static struct tio *tb_submit_async(struct tb *tb, unsigned int i, blk_opf_t op,
+				   sector_t sector, unsigned int bytes)
+{
+	struct tio *t = &tb->io[i];
+
+	KUNIT_ASSERT_FALSE_MSG(tb->test, work_pending(&t->submit),
+			       "io[%u] is still being submitted", i);
+	t->bio = tb_bio(tb, tb->disk->part0, i, op, sector, bytes);
+	get_device(disk_to_dev(tb->disk));
+	get_device(&tb->d->vdev.dev);
+	queue_work(system_unbound_wq, &t->submit);
+	return t;
 }
 
 /* Whether the bio ended within @ms; its status in *@st. */
@@ -1457,7 +1504,7 @@ static void pvblk_fvdev_remove_after_failed_restore(struct kunit *test)
 
 	tb_plug(tb);
 	KUNIT_ASSERT_EQ(test, virtio_device_freeze(&tb->d->vdev), 0);
-	t = tb_submit(tb, 0, REQ_OP_READ, 0, PAGE_SIZE);
+	t = tb_submit_async(tb, 0, REQ_OP_READ, 0, PAGE_SIZE);
 	KUNIT_EXPECT_FALSE(test, tio_wait(t, 100));
 	WRITE_ONCE(tb->d->fail_find_vqs, -ENOMEM);
 	KUNIT_EXPECT_NE(test, virtio_device_restore(&tb->d->vdev), 0);
@@ -1465,19 +1512,45 @@ static void pvblk_fvdev_remove_after_failed_restore(struct kunit *test)
 	tb_finish(tb);
 }
 
-/* I/O issued while suspended waits, and completes after the resume. */
+/* Removed while suspended: the I/O waiting for the resume fails. */
+static void pvblk_fvdev_remove_while_suspended(struct kunit *test)
+{
+	struct tb *tb = tb_new(test);
+	struct tio *t;
+
+	tb_plug(tb);
+	KUNIT_ASSERT_EQ(test, virtio_device_freeze(&tb->d->vdev), 0);
+	t = tb_submit_async(tb, 0, REQ_OP_WRITE, 0, PAGE_SIZE);
+	KUNIT_EXPECT_FALSE(test, tio_wait(t, 100));
+	tb_unplug(tb);
+	tb_expect_failed(tb, t);
+	tb_finish(tb);
+}
+
+/*
+ * I/O issued while suspended waits, and completes after the resume. It
+ * waits without a request: a CPU going offline in the suspend waits for
+ * the requests of its hardware queues (blk_mq_hctx_notify_offline()),
+ * and one held back in a quiesced queue would never end.
+ */
 static void pvblk_fvdev_freeze_restore_with_io(struct kunit *test)
 {
 	struct tb *tb = tb_new(test);
+	struct request *rq;
 	int i;
 
 	tb_plug(tb);
 	KUNIT_ASSERT_EQ(test, virtio_device_freeze(&tb->d->vdev), 0);
 	for (i = 0; i < 8; i++) {
 		memset(page_address(tb->io[i].page), i + 1, PAGE_SIZE);
-		tb_submit(tb, i, REQ_OP_WRITE, i * 8, PAGE_SIZE);
+		tb_submit_async(tb, i, REQ_OP_WRITE, i * 8, PAGE_SIZE);
 	}
 	KUNIT_EXPECT_FALSE(test, tio_wait(&tb->io[0], 100));
+	rq = blk_mq_alloc_request(tb->disk->queue, REQ_OP_READ, BLK_MQ_REQ_NOWAIT);
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(rq),
+			      "a request could be allocated while suspended");
+	if (!IS_ERR(rq))
+		blk_mq_free_request(rq);
 	KUNIT_ASSERT_EQ(test, virtio_device_restore(&tb->d->vdev), 0);
 	for (i = 0; i < 8; i++) {
 		tb_expect_end(tb, &tb->io[i], BLK_STS_OK);
@@ -1639,6 +1712,7 @@ static struct kunit_case pvblk_fvdev_cases[] = {
 	KUNIT_CASE(pvblk_fvdev_config_storm_then_remove),
 	KUNIT_CASE_PARAM(pvblk_fvdev_remove_after_failed_restore, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_freeze_restore_with_io, tb_ring_gen_params),
+	KUNIT_CASE_PARAM(pvblk_fvdev_remove_while_suspended, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_no_seg_max_indirect_small_ring,
 			 tb_ring_gen_params),
 	KUNIT_CASE(pvblk_fvdev_discard_granularity_above_max),
