@@ -38,7 +38,9 @@
 # vCPU since 2026-12-01; two halting vCPUs before).
 # WORKLOADS (default "idle fio stress"): idle (20 s of sleep), fio (60 s
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
-# (pvx-stress for 30 s on every CPU).
+# (pvx-stress for 30 s on every CPU), suspend (pvblk-test.sh suspend:
+# the guest suspended with pm_test "core" while writers keep a pvblk disk
+# busy, the console kept on across it, KUnit left out).
 # Writes RESULTS/bed-trial.csv (variant,workload,boot,verdict) and a
 # Markdown table, RESULTS/bed-trial.md.
 set -uo pipefail
@@ -79,6 +81,9 @@ for v in ${VARIANTS:-default}; do
 		idle) wenv=(CMD="sleep 20") ;;
 		fio) wenv=(DISK=64M CMD="fio --name=bed --filename=/dev/vda --rw=randrw --bs=4k --iodepth=32 --ioengine=libaio --direct=1 --time_based --runtime=60 > /dev/null; echo fio rc=\$?") ;;
 		stress) wenv=(CMD="$stress 30 | tail -n 1") ;;
+		suspend)
+			wenv=(DISK=64M,64M APPEND="no_console_suspend kunit.enable=0"
+				CMD="export KTAP_HELPERS=$PVX_CACHE/tree/tools/testing/selftests/kselftest/ktap_helpers.sh BLK_SUSPEND=$(pvx_guest_tool blk-suspend -static); exec sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh suspend") ;;
 		*) die "unknown workload '$w'" ;;
 		esac
 		for ((i = 1; i <= n; i++)); do

@@ -456,6 +456,12 @@ run_once() {
 				end_at=$((now + 10))
 			elif [ $((now - start)) -ge "$TIMEOUT" ]; then
 				verdict="timeout after ${TIMEOUT}s"
+				# A guest that printed something within KVM_QUIET
+				# may still have hung since: ask where it is.
+				if [ "$platform" = kvm ]; then
+					l0_diag
+					l1_diag
+				fi
 				break
 			fi
 		elif [ "$now" -ge "$end_at" ]; then

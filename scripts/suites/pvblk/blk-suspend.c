@@ -17,12 +17,14 @@
  * Built static: the guest's root is the machine's over virtio-9p, whose
  * driver cannot be frozen, so the root is gone after a resume and this
  * program runs from tmpfs. Prints "PVX-T: ok NAME" / "PVX-T: not ok NAME
- * (why)" lines; exits non-zero on any failure.
+ * (why)" lines on stdout, its progress on stderr; exits non-zero on any
+ * failure.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +55,21 @@ static void t(int ok, const char *name, const char *why)
 		printf("PVX-T: not ok %s (%s)\n", name, why);
 	fflush(stdout);
 	bad |= !ok;
+}
+
+/*
+ * Where it is, on stderr at once ("# blk-suspend: ..."): the results on
+ * stdout may be read only after a resume that never comes.
+ */
+static void progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "# blk-suspend: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
 }
 
 /* Block contents: a header, then words only that block and generation give. */
@@ -195,6 +212,7 @@ int main(int argc, char **argv)
 		pthread_create(&th[i], NULL, writer, (void *)i);
 	sleep(1);
 
+	progress("%d writers on %s, suspending", WRITERS, dev);
 	atomic_store(&phase, SUSPENDING);
 	clock_gettime(CLOCK_BOOTTIME, &t0);
 	err = sysfs_write("/sys/power/pm_test", "core");
@@ -202,6 +220,7 @@ int main(int argc, char **argv)
 		err = sysfs_write("/sys/power/state", "mem");
 	clock_gettime(CLOCK_BOOTTIME, &t1);
 	atomic_store(&phase, AFTER);
+	progress("back after %ld s", (long)(t1.tv_sec - t0.tv_sec));
 	sysfs_write("/sys/power/pm_test", "none");
 	sysfs_write("/sys/power/sync_on_suspend", "1");
 	snprintf(why, sizeof(why), "%s after %ld s", strerror(-err),
@@ -221,10 +240,12 @@ int main(int argc, char **argv)
 	  atomic_load(&done[AFTER]) > WRITERS,
 	  "writes go on after the resume, none fails", why);
 
+	progress("writers stopped, flushing the page cache");
 	err = cached < 0 ? cached : (fsync(cached) ? -errno : 0);
 	snprintf(why, sizeof(why), "%s", strerror(-err));
 	t(!err, "page cache left dirty across the suspend is written after it", why);
 
+	progress("reading every block back");
 	wrong = verify(&written);
 	snprintf(why, sizeof(why), "%llu of %llu blocks written wrong",
 		 (unsigned long long)wrong, (unsigned long long)written);

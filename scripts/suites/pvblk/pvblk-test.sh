@@ -10,13 +10,16 @@
 #                            (or on kvm the L1) carries them out.
 #   pvblk-test.sh verify     vdb: the fio data of "all", after a reboot
 #   pvblk-test.sh poll       vda: polled queues (pvblk.poll_queues=1)
+#   pvblk-test.sh suspend    vdb: only the suspend and resume that ends
+#                            "all"
 #
 # "all" ends with a suspend and resume with writers on vdb (pm_test
 # "core": devices frozen, non-boot CPUs off, syscore suspend; no wake
 # source needed; needs CONFIG_PM_DEBUG), run by $BLK_SUSPEND.
 #
 # Environment: KTAP_HELPERS, the kernel's
-# tools/testing/selftests/kselftest/ktap_helpers.sh; BLK_SUSPEND ("all"),
+# tools/testing/selftests/kselftest/ktap_helpers.sh; BLK_SUSPEND ("all",
+# "suspend"),
 # blk-suspend, static.
 #
 # Prints KTAP with ktap_helpers.sh, one result per entry of the mode's
@@ -389,8 +392,12 @@ suite_all() { # count|run count|defer
 		$1 "device_del during fio ends fio with errors, not a hang" t_unplug
 		$1 "an fd held across device_del: HDIO_GETGEO fails with ENXIO, no read returns data" t_unplug_fd
 	fi
-	# blk-suspend's own tests (its "PVX-T:" lines), then pvblk's PM
-	# callbacks.
+	suite_suspend "$1" "$2"
+}
+
+# blk-suspend's own tests (its "PVX-T:" lines), then pvblk's PM callbacks;
+# the end of "all", and alone to chase a suspend problem.
+suite_suspend() { # count|run count|defer
 	$2 "suspend and resume (pm_test core) with writers on the disk" t_blk_suspend
 	$2 "writes go on after the resume, none fails" t_blk_suspend
 	$2 "page cache left dirty across the suspend is written after it" t_blk_suspend
@@ -440,7 +447,8 @@ run_deferred() {
 		ktap_carry $td
 		cat <<-'EOF'
 		export PATH=$td/bin
-		$td/blk-suspend /dev/vdb 24 16 > $td/blk-suspend.out 2>&1
+		# Its progress (stderr) straight to the console.
+		$td/blk-suspend /dev/vdb 24 16 > $td/blk-suspend.out
 		rc=$?
 		echo 0 > /sys/power/pm_print_times
 		sed 's/^/# /' $td/blk-suspend.out
@@ -475,8 +483,8 @@ run_deferred() {
 mode=${1:-} qmp=${2:-}
 ktap_print_header
 case $mode:$qmp in
-all: | all:qmp | verify: | poll:) ;;
-*) ktap_exit_fail_msg "usage: pvblk-test.sh all [qmp] | verify | poll" ;;
+all: | all:qmp | verify: | poll: | suspend:) ;;
+*) ktap_exit_fail_msg "usage: pvblk-test.sh all [qmp] | verify | poll | suspend" ;;
 esac
 "suite_$mode" count count
 ktap_set_plan "$plan"
