@@ -40,7 +40,7 @@
 # of 4k random read/write, iodepth 32, on a scratch disk), stress
 # (pvx-stress for 30 s on every CPU), suspend (pvblk-test.sh suspend:
 # the guest suspended with pm_test "core" while writers keep a pvblk disk
-# busy, the console kept on across it, KUnit left out).
+# busy, KUnit left out; the verdict is the boot's, not the suite's).
 # Writes RESULTS/bed-trial.csv (variant,workload,boot,verdict) and a
 # Markdown table, RESULTS/bed-trial.md.
 set -uo pipefail
@@ -82,7 +82,7 @@ for v in ${VARIANTS:-default}; do
 		fio) wenv=(DISK=64M CMD="fio --name=bed --filename=/dev/vda --rw=randrw --bs=4k --iodepth=32 --ioengine=libaio --direct=1 --time_based --runtime=60 > /dev/null; echo fio rc=\$?") ;;
 		stress) wenv=(CMD="$stress 30 | tail -n 1") ;;
 		suspend)
-			wenv=(DISK=64M,64M APPEND="no_console_suspend kunit.enable=0"
+			wenv=(DISK=64M,64M APPEND="kunit.enable=0"
 				CMD="export KTAP_HELPERS=$PVX_CACHE/tree/tools/testing/selftests/kselftest/ktap_helpers.sh BLK_SUSPEND=$(pvx_guest_tool blk-suspend -static); exec sh $PVX_ROOT/scripts/suites/pvblk/pvblk-test.sh suspend") ;;
 		*) die "unknown workload '$w'" ;;
 		esac

@@ -115,7 +115,7 @@ classify() {
 	what=$(sed -n 's/.*kvm_exit: vcpu \([0-9]*\) reason shutdown rip \(0x[0-9a-f]*\).* intr_info \(0x[0-9a-f]*\).*/vCPU \1 at \2, intr_info \3/p' \
 		"$l1log" 2>/dev/null | tail -n 1) || true
 	case "$verdict" in
-	"the guest hung"*)
+	"the guest hung"* | "timeout after"*)
 		cause="$verdict; L1 saw: $(l1_diag_summary) (all of it in $l1log)" ;;
 	"QEMU exited before the guest was done")
 		if [ -z "$st" ] && grep -aq 'Triple fault' "$RESULTS/$name.l0-qemu.log" 2>/dev/null; then

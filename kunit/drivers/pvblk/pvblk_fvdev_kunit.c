@@ -513,7 +513,7 @@ static struct tio *tb_submit_async(struct tb *tb, unsigned int i, blk_opf_t op,
 {
 	struct tio *t = &tb->io[i];
 
-	KUNIT_ASSERT_FALSE_MSG(tb->test, work_pending(&t->submit),
+	KUNIT_ASSERT_FALSE_MSG(tb->test, work_busy(&t->submit),
 			       "io[%u] is still being submitted", i);
 	t->bio = tb_bio(tb, tb->disk->part0, i, op, sector, bytes);
 	get_device(disk_to_dev(tb->disk));

@@ -17,7 +17,8 @@
  * Built static: the guest's root is the machine's over virtio-9p, whose
  * driver cannot be frozen, so the root is gone after a resume and this
  * program runs from tmpfs. Prints "PVX-T: ok NAME" / "PVX-T: not ok NAME
- * (why)" lines on stdout, its progress on stderr; exits non-zero on any
+ * (why)" lines and its errors on stdout, its progress on stderr; exits
+ * non-zero on any
  * failure.
  */
 #define _GNU_SOURCE
@@ -116,7 +117,7 @@ static void *writer(void *arg)
 
 		fill(buf, block, gen[b] + 1);
 		if (pwrite(fd, buf, BLOCK, block * BLOCK) != BLOCK) {
-			fprintf(stderr, "blk-suspend: write of block %llu: %s\n",
+			fprintf(stdout, "blk-suspend: write of block %llu: %s\n",
 				(unsigned long long)block, strerror(errno));
 			atomic_fetch_add(&failures, 1);
 			break;
@@ -169,7 +170,7 @@ static uint64_t verify(uint64_t *written)
 		if (pread(fd, got, BLOCK, (first + i) * BLOCK) != BLOCK ||
 		    memcmp(want, got, BLOCK)) {
 			if (!wrong)
-				fprintf(stderr, "blk-suspend: block %llu: want generation %u, got %llu\n",
+				fprintf(stdout, "blk-suspend: block %llu: want generation %u, got %llu\n",
 					(unsigned long long)(first + i), gen[i],
 					(unsigned long long)got[2]);
 			wrong++;
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	long i;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: blk-suspend DEVICE OFFSET_MIB SIZE_MIB\n");
+		fprintf(stdout, "usage: blk-suspend DEVICE OFFSET_MIB SIZE_MIB\n");
 		return 2;
 	}
 	dev = argv[1];
@@ -201,7 +202,7 @@ int main(int argc, char **argv)
 	gen = calloc(nr_direct + nr_cached, sizeof(*gen));
 	fd = open(dev, O_RDWR | O_DIRECT);
 	if (fd < 0 || !gen || nr_direct < WRITERS) {
-		fprintf(stderr, "blk-suspend: %s: %s\n", dev, strerror(errno));
+		fprintf(stdout, "blk-suspend: %s: %s\n", dev, strerror(errno));
 		return 2;
 	}
 
