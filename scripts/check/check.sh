@@ -210,15 +210,72 @@ if part static; then
 		"$retry" "$retry" > "$retry/st/inconsistency-check"
 	# posix_timers with its 3 excused failures: its plan whole (r2), or
 	# with a case missing (the others), a failure.
-	printf '#!/bin/sh\nif [ -e %s/pt-whole ]; then printf "1..4\\n"; else printf "1..5\\n"; fi\nprintf "ok 1 a\\nnot ok 2 check_sig_ign SIGEV_SIGNAL\\nnot ok 3 check_rearm\\nnot ok 4 check_delete\\n"; exit 1\n' \
-		"$retry" > "$retry/st/posix_timers"
+	printf '#!/bin/sh\n[ -e %s/pt-ctd ] && exec %s/st/ctd-stub %s\nif [ -e %s/pt-whole ]; then printf "1..4\\n"; else printf "1..5\\n"; fi\nprintf "ok 1 a\\nnot ok 2 check_sig_ign SIGEV_SIGNAL\\nnot ok 3 check_rearm\\nnot ok 4 check_delete\\n"; exit 1\n' \
+		"$retry" "$retry" "$retry" "$retry" > "$retry/st/posix_timers"
+	# Where pt-ctd names a trace (r5-r10), posix_timers' first run fails
+	# "check signal distribution" too and leaves a trace of it in the
+	# stub tracefs (the kernel's format; S the spinning thread, L the
+	# main one, after S's signal at 99.999900): a, the timer fired in S
+	# before its handler returned, L took it; c, S's handler had returned
+	# (at 100.000100: read as text, 99.9 > 100.0); nosys, no handler's
+	# return in the trace; b, L woken as in a, S took that signal, L ran
+	# when the timer fired next; blone, L ran, not woken so; lost, a
+	# trace that lost events. It passes when run again.
+	cat > "$retry/st/ctd-stub" <<-'EOF'
+	#!/bin/sh
+	r=$1 m=$(cat "$1/pt-ctd") s=$(($$ + 1))
+	if [ -e "$r/ran-pt" ]; then
+		printf '1..5\nok 1 a\nnot ok 2 check_sig_ign SIGEV_SIGNAL\nnot ok 3 check_rearm\nnot ok 4 check_delete\nok 5 check signal distribution\n'
+		exit 1
+	fi
+	: > "$r/ran-pt"
+	ev() { # TID TIME EVENT
+		echo "    posix_timers-$1     [001] d..2.   $2: $3"
+	}
+	g="signal_generate: sig=14 errno=0 code=-2 comm=posix_timers"
+	d="signal_deliver: sig=14 errno=0 code=-2 sa_handler=401950 sa_flags=14000000"
+	ret="sys_enter: NR 15 (1, 7ffdfb263f60, 0, 5706, 7fe10cb8d080, 7fe10cb8d090)"
+	{
+		echo "# tracer: nop"
+		echo "# entries-in-buffer/entries-written: 9/9   #P:2"
+		[ "$m" != lost ] || echo "CPU:1 [LOST 12 EVENTS]"
+		ev $s 99.990000 "$g pid=$s grp=1 res=0"
+		ev $s 99.990100 "$d"
+		[ "$m" = nosys ] || ev $s 99.990200 "$ret"
+		ev $s 99.999000 "$g pid=$s grp=1 res=0"
+		ev $s 99.999900 "$d"
+		case $m in
+		c|blone) ev $s 100.000100 "$ret" ;;
+		b)
+			ev $s 100.000200 "$g pid=$s grp=1 res=0"
+			ev $s 100.000250 "$ret"
+			ev $s 100.000300 "$d"
+			ev $s 100.000350 "$ret"
+			;;
+		esac
+		case $m in
+		b|blone) ev $$ 100.000500 "$g pid=$$ grp=1 res=0" ;;
+		*) ev $s 100.000500 "$g pid=$s grp=1 res=0" ;;
+		esac
+		ev $$ 100.000900 "$d"
+	} >> "$PVX_TRACEFS/trace"
+	printf '1..5\nok 1 a\nnot ok 2 check_sig_ign SIGEV_SIGNAL\nnot ok 3 check_rearm\nnot ok 4 check_delete\nnot ok 5 check signal distribution\n'
+	exit 1
+	EOF
+	mkdir -p "$retry/tr/events/signal/signal_generate" "$retry/tr/events/signal/signal_deliver" \
+		"$retry/tr/events/raw_syscalls/sys_enter"
+	: > "$retry/tr/events/signal/signal_generate/enable"
 	chmod +x "$retry/st/"*
 	echo 1000 > "$retry/rtc"
-	for n in r1 r2 r3 r4; do
-		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole"
+	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10; do
+		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole" "$retry/ran-pt" "$retry/pt-ctd"
 		[ "$n" != r2 ] || : > "$retry/pt-whole"
+		case $n in
+		r5) echo a ;; r6) echo c ;; r7) echo nosys ;; r8) echo b ;;
+		r9) echo blone ;; r10) echo lost ;; *) false ;;
+		esac > "$retry/pt-ctd" || rm -f "$retry/pt-ctd"
 		# shellcheck disable=SC2016
-		KTAP_HELPERS=$KTAP_HELPERS PVX_RTC=$retry/rtc CLOCK_TEST_FUNCS=1 sh -c '
+		KTAP_HELPERS=$KTAP_HELPERS PVX_RTC=$retry/rtc PVX_TRACEFS=$retry/tr CLOCK_TEST_FUNCS=1 sh -c '
 			. "$0"
 			ktap_print_header
 			ktap_set_plan 5
@@ -238,7 +295,7 @@ if part static; then
 	got=$(
 		RESULTS=$retry KUNIT_ALL=$retry/kunit-all.txt
 		result() { printf '%s %s (%s)\n' "$1" "$2" "${3:-}"; }
-		for n in r1 r2 r3 r4; do ktap_results "$n" kvm; done 2>&1
+		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
 	printf '%s\n' "$got" | grep -q '^ok r1: timers selftest flaky (passed when run again; .*(4.00 s at 1005, L1.s log))$' && ok=$((ok + 1))
@@ -251,11 +308,17 @@ if part static; then
 	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest inconsistency-check (FAIL: rc=1: not ok 1 back)$' && ok=$((ok + 1))
 	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest posix_timers (FAIL: failed twice; the second time: rc=1, 1 cases pass or skip, 4 of 5 reported)$' && ok=$((ok + 1))
 	printf '%s\n' "$got" | grep -q '^ok r2: timers selftest posix_timers ()$' && ok=$((ok + 1))
-	if [ "$ok" = 10 ]; then
-		result ok "harness: a test that passed when run again counts only with L1's pause in its window"
+	printf '%s\n' "$got" | grep -q '^ok r5: timers selftest posix_timers (passed when run again; the first run failed (rc=1, 1 cases pass or skip, 5 of 5 reported: not ok 5 check signal distribution) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, 0.6 ms after it took the signal before, whose handler had not returned (no rt_sigreturn): the main thread ([0-9]*) was woken to take it (the guest kernel.s trace))$' && ok=$((ok + 1))
+	printf '%s\n' "$got" | grep -q '^ok r8: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, woken by one that fired while thread [0-9]* had not returned from its handler (the guest kernel.s trace))$' && ok=$((ok + 1))
+	printf '%s\n' "$got" | grep -q '^fail r6: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned))$' && ok=$((ok + 1))
+	printf '%s\n' "$got" | grep -q '^fail r7: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran: no handler of it returned in the trace))$' && ok=$((ok + 1))
+	printf '%s\n' "$got" | grep -q '^fail r9: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken by a blocked thread))$' && ok=$((ok + 1))
+	printf '%s\n' "$got" | grep -q '^fail r10: timers selftest posix_timers (passed only when run again, .*; signal trace: the trace lost events))$' && ok=$((ok + 1))
+	if [ "$ok" = 16 ]; then
+		result ok "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause"
 	else
-		result fail "harness: a test that passed when run again counts only with L1's pause in its window" \
-			"$ok of 10 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
+		result fail "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause" \
+			"$ok of 16 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
 	fi
 	rm -rf "$retry"
 	# Why a kvm boot ended and whether it is tried again

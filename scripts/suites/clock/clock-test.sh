@@ -86,16 +86,158 @@ rtc=${PVX_RTC:-/sys/class/rtc/rtc0/since_epoch}
 rtc_now() {
 	cat "$rtc" 2>/dev/null || echo 0
 }
+# posix_timers' "check signal distribution": a thread spins while a
+# CPU-time timer of the process fires every 1 ms of its CPU time and the
+# main thread sleeps in pthread_join; every signal must reach the
+# spinning thread. The kernel sends a process timer's signal to the
+# thread that runs when the timer fires (the current one) and wakes
+# another thread to take it only where that one blocks the signal, as a
+# thread does from the time it takes a signal until its handler returns
+# (rt_sigreturn). So the main thread gets one where (a) the timer fired
+# again, at a tick, before the spinning thread's handler had returned
+# from the signal before (the thread took that long from the signal to
+# its handler's return: 0.9 and 10.1 ms in the two traced failures on the
+# kvm bed, 0.1 to 0.4 ms as a rule there); or (b) the main thread, woken
+# by such an (a), was running itself when the timer fired next (README:
+# the nested test bed). Both are the
+# kernel's rules working on a slow machine, and the test's timing
+# assumption failing; anything else fails. The guest kernel's trace
+# tells them apart (global clock: one order across CPUs): signal_generate
+# in the context of the thread that ran when the timer fired,
+# signal_deliver in that of the thread that took a signal, sys_enter 15
+# a handler's return (rt_sigreturn).
+trc=${PVX_TRACEFS:-/sys/kernel/tracing}
+sig_traced=0
+sig_trace() { # 1|0: traced or not ($sig_traced: 1 where all of it is)
+	e=$trc/events
+	if [ "$1" = 0 ]; then
+		echo 0 > "$trc/tracing_on"
+		for ev in signal/signal_generate signal/signal_deliver raw_syscalls/sys_enter; do
+			echo 0 > "$e/$ev/enable"
+		done 2>/dev/null
+		return 0
+	fi
+	sig_traced=0
+	[ -w "$e/signal/signal_generate/enable" ] ||
+		mount -t tracefs tracefs "$trc" 2>/dev/null
+	(
+		echo 0 > "$trc/tracing_on" &&
+			echo global > "$trc/trace_clock" &&
+			grep -qE '\[global\]|^global$' "$trc/trace_clock" &&
+			: > "$trc/trace" &&
+			for ev in signal/signal_generate:'sig == 14' \
+				signal/signal_deliver:'sig == 14' raw_syscalls/sys_enter:'id == 15'; do
+				echo "${ev#*:}" > "$e/${ev%%:*}/filter" &&
+					echo 1 > "$e/${ev%%:*}/enable" &&
+					[ "$(cat "$e/${ev%%:*}/filter")" = "${ev#*:}" ] &&
+					[ "$(cat "$e/${ev%%:*}/enable")" = 1 ] || exit 1
+			done &&
+			echo 1 > "$trc/tracing_on"
+	) 2>/dev/null && sig_traced=1
+	return 0
+}
+
+# The cause of the main thread (LEADER) of process COMM taking a SIGALRM
+# after another of its threads took one, from TRACE: (a) or (b) above
+# printed, exit 0; anything else printed, exit 1. (a) needs the
+# spinning thread's rt_sigreturn after an earlier signal in the trace
+# (the events are all there), and none after its last.
+ctd_cause() { # LEADER COMM TRACE
+	[ -s "$3" ] || { echo "no trace of the signals"; return 1; }
+	awk -v L="$1" -v C="$2" '
+	function ms(t) { return sprintf("%.1f", t * 1000) }
+	# S, the spinning thread, had the signal blocked: it took one and
+	# has not returned from its handler, and has returned from one before.
+	function blocked(t) { return (t in last) && (t in ret) && ret[t] < last[t] }
+	/^# entries-in-buffer\/entries-written: / {
+		split($3, n, "/")
+		if (n[1] != n[2]) { print "the trace lost events (" $3 ")"; bad = 1; exit }
+	}
+	/LOST [0-9]+ EVENTS/ { print "the trace lost events"; bad = 1; exit }
+	{
+		s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
+		tid = s; sub(/^.*-/, "", tid); comm = s; sub(/-[0-9]+$/, "", comm)
+		if (!match($0, / [0-9]+\.[0-9]+: (signal_generate|signal_deliver|sys_enter): /))
+			next
+		ev = substr($0, RSTART + 1, RLENGTH - 3); ts = ev; sub(/:.*/, "", ts)
+		ts += 0
+		sub(/^.*: /, "", ev)
+		if (comm != C) next
+	}
+	ev == "sys_enter" && / NR 15 / { ret[tid] = ts; next }
+	ev == "signal_generate" && / sig=14 / && / res=0 *$/ {
+		p = $0; sub(/^.* pid=/, "", p); sub(/ .*$/, "", p)
+		# The main thread runs after S, blocked, had it woken: (b).
+		if (tid == L && p == L && gset && gtid != L && gblocked)
+			woken = 1
+		gts = ts; gtid = tid; gpid = p; gset = 1; gblocked = blocked(tid)
+		next
+	}
+	ev == "signal_deliver" && / sig=14 / && tid != L { other = tid; last[tid] = ts; next }
+	ev == "signal_deliver" && / sig=14 / && tid == L && other != "" {
+		found = 1
+		if (!gset) { print "no signal_generate before the main thread took it"; bad = 1; exit }
+		if (gtid == gpid && gtid != L && gblocked) {
+			printf "the timer fired at %.6f while thread %s ran, %s ms after it took the signal before, whose handler had not returned (no rt_sigreturn): the main thread (%s) was woken to take it\n", gts, gtid, ms(gts - last[gtid]), L
+			exit
+		}
+		if (gtid == L && gpid == L && woken) {
+			printf "the main thread (%s) was running when the timer fired at %.6f, woken by one that fired while thread %s had not returned from its handler\n", L, gts, other
+			exit
+		}
+		if (gtid == L)
+			printf "the timer fired at %.6f while the main thread (%s) ran, not woken by a blocked thread\n", gts, L
+		else if (!((gtid in ret) && (gtid in last)))
+			printf "the timer fired at %.6f while %s ran: no handler of it returned in the trace\n", gts, gtid
+		else
+			printf "the timer fired at %.6f while %s ran, its handler returned\n", gts, gtid
+		bad = 1
+		exit
+	}
+	END {
+		if (bad) exit 1
+		if (!found) { print "the main thread took no signal in the trace"; exit 1 }
+	}' "$3"
+}
+
+# After a first run of posix_timers that failed: where "check signal
+# distribution" was its only failure (but for the excused ones, with
+# every case reported), what the kernel's trace says of it: "PVX-BED:
+# DESCRIPTION: CAUSE" for (a) or (b) above, which the harness counts as
+# the bed's (scripts/check/t-guest.sh), or why not.
+ctd_evidence() { # LEADER OUTPUT
+	pt_counts "$2"
+	[ "$(echo "$other" | sed 's/^not ok [0-9]* //')" = "check signal distribution" ] &&
+		[ "$reported" = "$plan" ] || return 0
+	if [ "$sig_traced" != 1 ]; then
+		ktap_print_msg "signal trace: not traced (tracefs, its events or its global clock missing)"
+		return 0
+	fi
+	# A file of tracefs has no size: a copy.
+	cat "$trc/trace" > /tmp/sig.trace 2>/dev/null
+	if why=$(ctd_cause "$1" "$(echo "$name" | cut -c1-15)" /tmp/sig.trace 2>&1); then
+		ktap_print_msg "PVX-BED: $_desc: $why"
+	else
+		ktap_print_msg "signal trace: $why"
+	fi
+}
+
 t_selftest() { # NAME [ARGUMENT...]
 	name=$1
 	shift
 	ktap_print_msg "--- selftest $name${*:+ $*}"
 	w0=$(rtc_now)
-	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null
-	st_verdict $? /tmp/st.out && return
+	[ "$name" != posix_timers ] || sig_trace 1
+	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null &
+	leader=$!
+	wait $leader
+	rc=$?
+	[ "$name" != posix_timers ] || sig_trace 0
+	st_verdict $rc /tmp/st.out && return
 	# A clock that went back or jumped is never the bed's pause.
 	[ "$name" != inconsistency-check ] || return 1
 	ktap_print_msg "PVX-RETRY: $w0 $(rtc_now) $_desc"
+	[ "$name" != posix_timers ] || ctd_evidence $leader /tmp/st.out
 	ktap_print_msg "--- selftest $name${*:+ $*}, again"
 	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null
 	st_verdict $? /tmp/st.out
@@ -117,28 +259,35 @@ t_selftest_started() { # NAME
 	st_verdict $? "/tmp/$name.out"
 }
 
+# posix_timers of the 6.12.y tree carries three cases for the
+# ignored-signal handling reworked in 6.13 (check_sig_ign SIGEV_SIGNAL,
+# check_rearm, check_delete): they fail the same way on bare metal with
+# the TSC, whatever the clock. Every other case of its own plan (its
+# "1..N") must report and pass.
+excused='^not ok [0-9]+ (check_sig_ign SIGEV_SIGNAL|check_rearm|check_delete)$'
+# posix_timers' output OUTPUT: its cases that failed other than the
+# excused ones ($other), how many passed or skipped ($total), its plan
+# ($plan) and how many it reported ($reported).
+pt_counts() { # OUTPUT
+	other=$(grep '^not ok' "$1" | grep -vE "$excused")
+	total=$(grep -c '^ok ' "$1")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	reported=$(grep -cE '^(not )?ok ' "$1")
+}
+
 # The verdict on selftest $name, from its exit status and output.
 st_verdict() { # RC OUTPUT
 	rc=$1
 	tail -n 30 "$2" | sed 's/^/# /'
-	# posix_timers of the 6.12.y tree carries three cases for the
-	# ignored-signal handling reworked in 6.13 (check_sig_ign SIGEV_SIGNAL,
-	# check_rearm, check_delete): they fail the same way on bare metal
-	# with the TSC, whatever the clock. Every other case of its own plan
-	# (its "1..N") must report and pass.
-	excused='^not ok [0-9]+ (check_sig_ign SIGEV_SIGNAL|check_rearm|check_delete)$'
-	if [ "$name" = posix_timers ] && [ $rc != 0 ] && grep -qE "$excused" "$2"; then
-		other=$(grep '^not ok' "$2" | grep -vE "$excused")
-		total=$(grep -c '^ok ' "$2")
-		plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$2" | head -n 1)
-		reported=$(grep -cE '^(not )?ok ' "$2")
+	if [ "$name" = posix_timers ] && [ "$rc" != 0 ] && grep -qE "$excused" "$2"; then
+		pt_counts "$2"
 		{ [ -z "$other" ] && [ -n "$plan" ] && [ "$reported" = "$plan" ]; } ||
 			nok "rc=$rc, $total cases pass or skip, $reported of ${plan:-no plan} reported${other:+: $(echo "$other" | head -n 2)}" ||
 			return
 		ktap_print_msg "$total cases pass or skip, $(grep -cE "$excused" "$2") of the 3 cases of 6.13's signal rework fail as on bare metal"
 		return 0
 	fi
-	[ $rc = 0 ] ||
+	[ "$rc" = 0 ] ||
 		nok "rc=$rc: $(grep -E 'not ok|FAIL|fail' "$2" | head -n 2)"
 }
 
