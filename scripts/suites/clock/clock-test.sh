@@ -95,24 +95,27 @@ rtc_now() {
 # thread does from the time it takes a signal until its handler returns
 # (rt_sigreturn). So the main thread gets one where (a) the timer fired
 # again, at a tick, before the spinning thread's handler had returned
-# from the signal before (the thread took that long from the signal to
-# its handler's return: 0.9 and 10.1 ms in the two traced failures on the
-# kvm bed, 0.1 to 0.4 ms as a rule there); or (b) the main thread, woken
-# by such an (a), was running itself when the timer fired next (README:
-# the nested test bed). Both are the
-# kernel's rules working on a slow machine, and the test's timing
-# assumption failing; anything else fails. The guest kernel's trace
-# tells them apart (global clock: one order across CPUs): signal_generate
-# in the context of the thread that ran when the timer fired,
-# signal_deliver in that of the thread that took a signal, sys_enter 15
-# a handler's return (rt_sigreturn).
+# from the signal before (0.9 to 10.1 ms after it in the failures traced
+# on the kvm bed, 0.1 to 0.4 ms from a signal to its handler's return as
+# a rule there); or (b) the main thread, woken by such an (a), was
+# running itself when the timer fired next (README: the nested test
+# bed). Both are the kernel's rules working on a slow machine, the
+# test's timing assumption failing; anything else fails. The guest
+# kernel's trace tells them apart (global clock: one order across CPUs):
+# signal_generate in the context of the thread that ran when the timer
+# fired, signal_deliver in that of the thread that took a signal,
+# sys_enter 15 a handler's return (rt_sigreturn), sched_wakeup and
+# sched_switch the test's own wakeups and sleeps.
 trc=${PVX_TRACEFS:-/sys/kernel/tracing}
 sig_traced=0
-sig_trace() { # 1|0: traced or not ($sig_traced: 1 where all of it is)
+sig_trace() { # 1 COMM|0: traced or not ($sig_traced: 1 where all of it is)
 	e=$trc/events
+	set -- "$1" "${2:-}" signal/signal_generate signal/signal_deliver \
+		raw_syscalls/sys_enter sched/sched_wakeup sched/sched_switch
 	if [ "$1" = 0 ]; then
 		echo 0 > "$trc/tracing_on"
-		for ev in signal/signal_generate signal/signal_deliver raw_syscalls/sys_enter; do
+		shift 2
+		for ev; do
 			echo 0 > "$e/$ev/enable"
 		done 2>/dev/null
 		return 0
@@ -125,12 +128,13 @@ sig_trace() { # 1|0: traced or not ($sig_traced: 1 where all of it is)
 			echo global > "$trc/trace_clock" &&
 			grep -qE '\[global\]|^global$' "$trc/trace_clock" &&
 			: > "$trc/trace" &&
-			for ev in signal/signal_generate:'sig == 14' \
-				signal/signal_deliver:'sig == 14' raw_syscalls/sys_enter:'id == 15'; do
-				echo "${ev#*:}" > "$e/${ev%%:*}/filter" &&
-					echo 1 > "$e/${ev%%:*}/enable" &&
-					[ "$(cat "$e/${ev%%:*}/filter")" = "${ev#*:}" ] &&
-					[ "$(cat "$e/${ev%%:*}/enable")" = 1 ] || exit 1
+			for f in 'sig == 14' 'sig == 14' 'id == 15' "comm == \"$2\"" \
+				"prev_comm == \"$2\" || next_comm == \"$2\""; do
+				echo "$f" > "$e/$3/filter" &&
+					echo 1 > "$e/$3/enable" &&
+					[ "$(cat "$e/$3/filter")" = "$f" ] &&
+					[ "$(cat "$e/$3/enable")" = 1 ] || exit 1
+				shift
 			done &&
 			echo 1 > "$trc/tracing_on"
 	) 2>/dev/null && sig_traced=1
@@ -141,7 +145,10 @@ sig_trace() { # 1|0: traced or not ($sig_traced: 1 where all of it is)
 # after another of its threads took one, from TRACE: (a) or (b) above
 # printed, exit 0; anything else printed, exit 1. (a) needs the
 # spinning thread's rt_sigreturn after an earlier signal in the trace
-# (the events are all there), and none after its last.
+# (the events are all there), and none after its last; (b), the main
+# thread's wakeup for an (a) (the kernel's sched_wakeup in the spinning
+# thread just before its signal_generate, or the first one after it,
+# which a wakeup sent to another CPU is), and no sleep since.
 ctd_cause() { # LEADER COMM TRACE
 	[ -s "$3" ] || { echo "no trace of the signals"; return 1; }
 	awk -v L="$1" -v C="$2" '
@@ -157,19 +164,36 @@ ctd_cause() { # LEADER COMM TRACE
 	{
 		s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
 		tid = s; sub(/^.*-/, "", tid); comm = s; sub(/-[0-9]+$/, "", comm)
-		if (!match($0, / [0-9]+\.[0-9]+: (signal_generate|signal_deliver|sys_enter): /))
+		if (!match($0, / [0-9]+\.[0-9]+: (signal_generate|signal_deliver|sys_enter|sched_wakeup|sched_switch): /))
 			next
 		ev = substr($0, RSTART + 1, RLENGTH - 3); ts = ev; sub(/:.*/, "", ts)
 		ts += 0
 		sub(/^.*: /, "", ev)
-		if (comm != C) next
 	}
+	# The main thread woken (by whom: wk), or asleep again. A wakeup
+	# sent to another CPU comes there later, from an interrupt: after an
+	# (a) that asked for one (awaited).
+	ev == "sched_wakeup" && index($0, " comm=" C " pid=" L " ") {
+		wk = (comm == C) ? tid : ""; bywoken = awaited; awaited = 0
+		next
+	}
+	ev == "sched_switch" && index($0, " prev_pid=" L " ") && / prev_state=[SD]/ {
+		wk = ""; bywoken = 0
+		next
+	}
+	comm != C { next }
 	ev == "sys_enter" && / NR 15 / { ret[tid] = ts; next }
 	ev == "signal_generate" && / sig=14 / && / res=0 *$/ {
 		p = $0; sub(/^.* pid=/, "", p); sub(/ .*$/, "", p)
-		# The main thread runs after S, blocked, had it woken: (b).
-		if (tid == L && p == L && gset && gtid != L && gblocked)
-			woken = 1
+		# The wakeup just before came with an (a): the kernel woke the
+		# main thread for a signal S blocked.
+		if (tid != L && blocked(tid)) {
+			if (wk != "" && wk == tid)
+				bywoken = 1
+			else
+				awaited = 1
+		}
+		wk = ""
 		gts = ts; gtid = tid; gpid = p; gset = 1; gblocked = blocked(tid)
 		next
 	}
@@ -181,12 +205,12 @@ ctd_cause() { # LEADER COMM TRACE
 			printf "the timer fired at %.6f while thread %s ran, %s ms after it took the signal before, whose handler had not returned (no rt_sigreturn): the main thread (%s) was woken to take it\n", gts, gtid, ms(gts - last[gtid]), L
 			exit
 		}
-		if (gtid == L && gpid == L && woken) {
-			printf "the main thread (%s) was running when the timer fired at %.6f, woken by one that fired while thread %s had not returned from its handler\n", L, gts, other
+		if (gtid == L && gpid == L && bywoken) {
+			printf "the main thread (%s) was running when the timer fired at %.6f, woken by one that fired while thread %s had not returned from its handler, and not asleep since\n", L, gts, other
 			exit
 		}
 		if (gtid == L)
-			printf "the timer fired at %.6f while the main thread (%s) ran, not woken by a blocked thread\n", gts, L
+			printf "the timer fired at %.6f while the main thread (%s) ran, not woken so\n", gts, L
 		else if (!((gtid in ret) && (gtid in last)))
 			printf "the timer fired at %.6f while %s ran: no handler of it returned in the trace\n", gts, gtid
 		else
@@ -227,7 +251,7 @@ t_selftest() { # NAME [ARGUMENT...]
 	shift
 	ktap_print_msg "--- selftest $name${*:+ $*}"
 	w0=$(rtc_now)
-	[ "$name" != posix_timers ] || sig_trace 1
+	[ "$name" != posix_timers ] || sig_trace 1 "$(echo "$name" | cut -c1-15)"
 	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null &
 	leader=$!
 	wait $leader
