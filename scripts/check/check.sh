@@ -331,24 +331,26 @@ if part static; then
 		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
-	printf '%s\n' "$got" | grep -q '^ok r1: timers selftest flaky (passed when run again; .*(4.00 s at 1005, L1.s log))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest bad (FAIL: failed twice; the second time: rc=1: not ok 1 late)$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^ok r1: timers selftest good ()$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r2: timers selftest flaky (passed only when run again, ' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r3: timers selftest flaky (passed only when run again, ' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r4: every test run again is reported ' && ok=$((ok + 1))
+	# One fact: a line of got matches the pattern.
+	fact() { printf '%s\n' "$got" | grep -q "$1" && ok=$((ok + 1)); }
+	fact '^ok r1: timers selftest flaky (passed when run again; .*(4.00 s at 1005, L1.s log))$'
+	fact '^fail r1: timers selftest bad (FAIL: failed twice; the second time: rc=1: not ok 1 late)$'
+	fact '^ok r1: timers selftest good ()$'
+	fact '^fail r2: timers selftest flaky (passed only when run again, '
+	fact '^fail r3: timers selftest flaky (passed only when run again, '
+	fact '^fail r4: every test run again is reported '
 	[ "$(printf '%s\n' "$got" | grep -c '^fail .* every test run again')" = 1 ] && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest inconsistency-check (FAIL: rc=1: not ok 1 back)$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r1: timers selftest posix_timers (FAIL: failed twice; the second time: rc=1, 1 cases pass or skip, 4 of 5 reported)$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^ok r2: timers selftest posix_timers ()$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^ok r5: timers selftest posix_timers (passed when run again; the first run failed (rc=1, 1 cases pass or skip, 5 of 5 reported: not ok 5 check signal distribution) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, 0.6 ms after it took the signal before, whose handler had not returned (no rt_sigreturn): the main thread ([0-9]*) was woken to take it (the guest kernel.s trace))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^ok r8: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, woken by one that fired while thread [0-9]* had not returned from its handler, and not asleep since (the guest kernel.s trace))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^ok r12: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, woken by one that fired while thread [0-9]* had not returned from its handler, and not asleep since (the guest kernel.s trace))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r11: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r6: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r7: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran: no handler of it returned in the trace))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r9: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$' && ok=$((ok + 1))
-	printf '%s\n' "$got" | grep -q '^fail r10: timers selftest posix_timers (passed only when run again, .*; signal trace: the trace lost events))$' && ok=$((ok + 1))
+	fact '^fail r1: timers selftest inconsistency-check (FAIL: rc=1: not ok 1 back)$'
+	fact '^fail r1: timers selftest posix_timers (FAIL: failed twice; the second time: rc=1, 1 cases pass or skip, 4 of 5 reported)$'
+	fact '^ok r2: timers selftest posix_timers ()$'
+	fact '^ok r5: timers selftest posix_timers (passed when run again; the first run failed (rc=1, 1 cases pass or skip, 5 of 5 reported: not ok 5 check signal distribution) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, 0.6 ms after it took the signal before, whose handler had not returned (no rt_sigreturn): the main thread ([0-9]*) was woken to take it (the guest kernel.s trace))$'
+	fact '^ok r8: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, woken by one that fired while thread [0-9]* had not returned from its handler, and not asleep since (the guest kernel.s trace))$'
+	fact '^ok r12: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, woken by one that fired while thread [0-9]* had not returned from its handler, and not asleep since (the guest kernel.s trace))$'
+	fact '^fail r11: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
+	fact '^fail r6: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned))$'
+	fact '^fail r7: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran: no handler of it returned in the trace))$'
+	fact '^fail r9: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
+	fact '^fail r10: timers selftest posix_timers (passed only when run again, .*; signal trace: the trace lost events))$'
 	if [ "$ok" = 18 ]; then
 		result ok "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause"
 	else
