@@ -208,7 +208,11 @@ if [ -n "${DISK:-}" ]; then
 fi
 qmp=$sock/qmp
 
-virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on"
+# multidevs=remap: the guests cache the root (cache=loose) and know its
+# files by QEMU's qid, which is the inode number alone without it: the
+# roots of proc, sysfs, tmpfs... (inode 1 each) would be one directory to
+# the guest, and /proc would lead to whatever is mounted on /sys.
+virtfs="-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 # On kvm L2's console is a virtio console: the 8250 UART costs L1 several
 # exits per character, and the nested test bed dies the more often the
 # more exits it serves (the boot log and KUnit are thousands of lines).
