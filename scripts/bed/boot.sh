@@ -558,6 +558,8 @@ console_lines |
 
 fail=()
 grep -aq '^PVX-INIT' "$klog" || fail+=("the guest never reached init")
+grep -aq '^PVX-HOSTROOT: broken' "$klog" &&
+	fail+=("the guest's view of this machine's root was wrong: $(grep -a -m 1 '^PVX-HOSTROOT: broken' "$klog" | tr -d '\r')")
 [ "$verdict" = done ] || fail+=("no clean end: $cause (${elapsed}s)")
 grep -aq '^PVX-KMSG-LOST' "$log" &&
 	fail+=("the kernel log is incomplete (its buffer wrapped): $(grep -a -m 1 '^PVX-KMSG-LOST' "$log" | tr -d '\r')")
