@@ -122,6 +122,9 @@ classify() {
 			# L0's QEMU saw L1 itself triple-fault: L1 died, not L2.
 			bed=1
 			cause="the test bed failed: L1 triple-faulted (L0 QEMU's log, $RESULTS/$name.l0-qemu.log)"
+		elif [ -z "$st" ] && grep -aq '^L1: cannot run L2: ' "$l1log" 2>/dev/null; then
+			# L1's own setup failed (l1-init): named, never the bed's.
+			cause="$(grep -a -m 1 '^L1: cannot run L2: ' "$l1log" | tr -d '\r' | cut -c1-200) (see $l1log)"
 		elif [ -z "$st" ]; then
 			cause="L1 ended before L2 did, without a word (see $l1log)"
 		elif [ "$st" != 0 ]; then
