@@ -241,11 +241,17 @@ if part static; then
 	# main one, after S's signal at 99.999900): a, the timer fired in S
 	# before its handler returned, L took it; c, S's handler had returned
 	# (at 100.000100: read as text, 99.9 > 100.0); nosys, no handler's
-	# return in the trace; b, L woken as in a, S took that signal, L ran
-	# when the timer fired next; bremote, the same with the wakeup sent
-	# to L's CPU, where an interrupt does it after S's signal; bslept, L
-	# asleep again in between; blone, L ran, not woken so; lost, a trace
-	# that lost events. It passes when run again.
+	# return in the trace; b, L woken as in a (the kernel's sched_waking
+	# in S, then S's signal_generate), S took that signal, L ran when the
+	# timer fired next; bremote, the same with the wakeup done on L's
+	# idle CPU from an interrupt and written there ahead of S's
+	# signal_generate; bother, L woken from an interrupt, by nobody of
+	# the test; bslept, L asleep again in between; blone, L ran, not
+	# woken so; fresh, L ran
+	# having created S (clone3) and not slept nor called futex since;
+	# freshfutex, the same but for a futex call of L's (its sleep not in
+	# the trace); lost, a trace that lost events. It passes when run
+	# again.
 	cat > "$retry/st/ctd-stub" <<-'EOF'
 	#!/bin/sh
 	r=$1 m=$(cat "$1/pt-ctd") s=$(($$ + 1))
@@ -264,28 +270,32 @@ if part static; then
 		echo "# tracer: nop"
 		echo "# entries-in-buffer/entries-written: 9/9   #P:2"
 		[ "$m" != lost ] || echo "CPU:1 [LOST 12 EVENTS]"
+		case $m in fresh*) ev $$ 99.980000 "sys_enter: NR 435 (7ffdfb263f60, 58, 0, 0, 0, 0)" ;; esac
+		[ "$m" != freshfutex ] || ev $$ 99.980050 "sys_enter: NR 202 (7fe10cb8d910, 109, 155, 0, 0, ffffffff)"
 		ev $s 99.990000 "$g pid=$s grp=1 res=0"
 		ev $s 99.990100 "$d"
 		[ "$m" = nosys ] || ev $s 99.990200 "$ret"
 		ev $s 99.999000 "$g pid=$s grp=1 res=0"
 		ev $s 99.999900 "$d"
 		case $m in
-		c|blone) ev $s 100.000100 "$ret" ;;
-		b|bslept|bremote)
-			[ "$m" = bremote ] ||
-				ev $s 100.000199 "sched_wakeup: comm=posix_timers pid=$$ prio=120 target_cpu=000"
+		c|blone|fresh*) ev $s 100.000100 "$ret" ;;
+		b|bslept|bremote|bother)
+			[ "$m" = bother ] ||
+				ev $s 100.000150 "sched_waking: comm=posix_timers pid=$$ prio=120 target_cpu=000"
+			[ "$m" = b ] || [ "$m" = bslept ] ||
+				echo "          <idle>-0       [000] dNh3.   100.000180: sched_wakeup: comm=posix_timers pid=$$ prio=120 target_cpu=000"
+			[ "$m" != bother ] ||
+				echo "          <idle>-0       [000] d.h3.   100.000170: sched_waking: comm=posix_timers pid=$$ prio=120 target_cpu=000"
 			ev $s 100.000200 "$g pid=$s grp=1 res=0"
 			ev $s 100.000250 "$ret"
 			ev $s 100.000300 "$d"
 			ev $s 100.000350 "$ret"
-			[ "$m" != bremote ] ||
-				echo "          <idle>-0       [000] dNh3.   100.000380: sched_wakeup: comm=posix_timers pid=$$ prio=120 target_cpu=000"
 			[ "$m" != bslept ] ||
 				ev $$ 100.000400 "sched_switch: prev_comm=posix_timers prev_pid=$$ prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120"
 			;;
 		esac
 		case $m in
-		b|bslept|bremote|blone) ev $$ 100.000500 "$g pid=$$ grp=1 res=0" ;;
+		b|bslept|bremote|bother|blone|fresh*) ev $$ 100.000500 "$g pid=$$ grp=1 res=0" ;;
 		*) ev $s 100.000500 "$g pid=$s grp=1 res=0" ;;
 		esac
 		ev $$ 100.000900 "$d"
@@ -294,17 +304,18 @@ if part static; then
 	exit 1
 	EOF
 	mkdir -p "$retry/tr/events/signal/signal_generate" "$retry/tr/events/signal/signal_deliver" \
-		"$retry/tr/events/raw_syscalls/sys_enter" "$retry/tr/events/sched/sched_wakeup" \
+		"$retry/tr/events/raw_syscalls/sys_enter" "$retry/tr/events/sched/sched_waking" \
 		"$retry/tr/events/sched/sched_switch"
 	: > "$retry/tr/events/signal/signal_generate/enable"
 	chmod +x "$retry/st/"*
 	echo 1000 > "$retry/rtc"
-	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12; do
+	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15; do
 		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole" "$retry/ran-pt" "$retry/pt-ctd"
 		[ "$n" != r2 ] || : > "$retry/pt-whole"
 		case $n in
 		r5) echo a ;; r6) echo c ;; r7) echo nosys ;; r8) echo b ;;
 		r9) echo blone ;; r10) echo lost ;; r11) echo bslept ;; r12) echo bremote ;;
+		r13) echo fresh ;; r14) echo freshfutex ;; r15) echo bother ;;
 		*) false ;;
 		esac > "$retry/pt-ctd" || rm -f "$retry/pt-ctd"
 		# shellcheck disable=SC2016
@@ -328,7 +339,7 @@ if part static; then
 	got=$(
 		RESULTS=$retry KUNIT_ALL=$retry/kunit-all.txt
 		result() { printf '%s %s (%s)\n' "$1" "$2" "${3:-}"; }
-		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12; do ktap_results "$n" kvm; done 2>&1
+		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
 	# One fact: a line of got matches the pattern.
@@ -351,11 +362,14 @@ if part static; then
 	fact '^fail r7: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while [0-9]* ran: no handler of it returned in the trace))$'
 	fact '^fail r9: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
 	fact '^fail r10: timers selftest posix_timers (passed only when run again, .*; signal trace: the trace lost events))$'
-	if [ "$ok" = 18 ]; then
+	fact '^ok r13: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, 20.5 ms after it created thread [0-9]* (clone3), not yet asleep in pthread_join (no futex call) (the guest kernel.s trace))$'
+	fact '^fail r14: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
+	fact '^fail r15: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
+	if [ "$ok" = 21 ]; then
 		result ok "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause"
 	else
 		result fail "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause" \
-			"$ok of 18 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
+			"$ok of 21 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
 	fi
 	rm -rf "$retry"
 	# hush_group on a made-up console log and a sleeping process group:
