@@ -235,7 +235,7 @@ if part static; then
 	# with a case missing (the others), a failure.
 	printf '#!/bin/sh\n[ -e %s/pt-ctd ] && exec %s/st/ctd-stub %s\nif [ -e %s/pt-whole ]; then printf "1..4\\n"; else printf "1..5\\n"; fi\nprintf "ok 1 a\\nnot ok 2 check_sig_ign SIGEV_SIGNAL\\nnot ok 3 check_rearm\\nnot ok 4 check_delete\\n"; exit 1\n' \
 		"$retry" "$retry" "$retry" "$retry" > "$retry/st/posix_timers"
-	# Where pt-ctd names a trace (r5-r10), posix_timers' first run fails
+	# Where pt-ctd names a trace (r5-r18), posix_timers' first run fails
 	# "check signal distribution" too and leaves a trace of it in the
 	# stub tracefs (the kernel's format; S the spinning thread, L the
 	# main one, after S's signal at 99.999900): a, the timer fired in S
@@ -250,8 +250,10 @@ if part static; then
 	# woken so; fresh, L ran
 	# having created S (clone3) and not slept nor called futex since;
 	# freshfutex, the same but for a futex call of L's (its sleep not in
-	# the trace); lost, a trace that lost events. It passes when run
-	# again.
+	# the trace); freshslept, the same but for a sleep of L's (D); birq,
+	# b with the waking done by an interrupt in S; bunblocked, L woken by
+	# S after S's handler returned, S's signal then not blocked; lost, a
+	# trace that lost events. It passes when run again.
 	cat > "$retry/st/ctd-stub" <<-'EOF'
 	#!/bin/sh
 	r=$1 m=$(cat "$1/pt-ctd") s=$(($$ + 1))
@@ -272,6 +274,8 @@ if part static; then
 		[ "$m" != lost ] || echo "CPU:1 [LOST 12 EVENTS]"
 		case $m in fresh*) ev $$ 99.980000 "sys_enter: NR 435 (7ffdfb263f60, 58, 0, 0, 0, 0)" ;; esac
 		[ "$m" != freshfutex ] || ev $$ 99.980050 "sys_enter: NR 202 (7fe10cb8d910, 109, 155, 0, 0, ffffffff)"
+		[ "$m" != freshslept ] ||
+			ev $$ 99.980050 "sched_switch: prev_comm=posix_timers prev_pid=$$ prev_prio=120 prev_state=D ==> next_comm=swapper/1 next_pid=0 next_prio=120"
 		ev $s 99.990000 "$g pid=$s grp=1 res=0"
 		ev $s 99.990100 "$d"
 		[ "$m" = nosys ] || ev $s 99.990200 "$ret"
@@ -279,9 +283,13 @@ if part static; then
 		ev $s 99.999900 "$d"
 		case $m in
 		c|blone|fresh*) ev $s 100.000100 "$ret" ;;
-		b|bslept|bremote|bother)
-			[ "$m" = bother ] ||
-				ev $s 100.000150 "sched_waking: comm=posix_timers pid=$$ prio=120 target_cpu=000"
+		b|bslept|bremote|bother|birq|bunblocked)
+			[ "$m" != bunblocked ] || ev $s 100.000100 "$ret"
+			case $m in
+			bother) ;;
+			birq) echo "    posix_timers-$s     [001] d.h6.   100.000150: sched_waking: comm=posix_timers pid=$$ prio=120 target_cpu=000" ;;
+			*) ev $s 100.000150 "sched_waking: comm=posix_timers pid=$$ prio=120 target_cpu=000" ;;
+			esac
 			[ "$m" = b ] || [ "$m" = bslept ] ||
 				echo "          <idle>-0       [000] dNh3.   100.000180: sched_wakeup: comm=posix_timers pid=$$ prio=120 target_cpu=000"
 			[ "$m" != bother ] ||
@@ -295,7 +303,7 @@ if part static; then
 			;;
 		esac
 		case $m in
-		b|bslept|bremote|bother|blone|fresh*) ev $$ 100.000500 "$g pid=$$ grp=1 res=0" ;;
+		b|bslept|bremote|bother|birq|bunblocked|blone|fresh*) ev $$ 100.000500 "$g pid=$$ grp=1 res=0" ;;
 		*) ev $s 100.000500 "$g pid=$s grp=1 res=0" ;;
 		esac
 		ev $$ 100.000900 "$d"
@@ -309,13 +317,14 @@ if part static; then
 	: > "$retry/tr/events/signal/signal_generate/enable"
 	chmod +x "$retry/st/"*
 	echo 1000 > "$retry/rtc"
-	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15; do
+	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18; do
 		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole" "$retry/ran-pt" "$retry/pt-ctd"
 		[ "$n" != r2 ] || : > "$retry/pt-whole"
 		case $n in
 		r5) echo a ;; r6) echo c ;; r7) echo nosys ;; r8) echo b ;;
 		r9) echo blone ;; r10) echo lost ;; r11) echo bslept ;; r12) echo bremote ;;
 		r13) echo fresh ;; r14) echo freshfutex ;; r15) echo bother ;;
+		r16) echo freshslept ;; r17) echo birq ;; r18) echo bunblocked ;;
 		*) false ;;
 		esac > "$retry/pt-ctd" || rm -f "$retry/pt-ctd"
 		# shellcheck disable=SC2016
@@ -339,7 +348,7 @@ if part static; then
 	got=$(
 		RESULTS=$retry KUNIT_ALL=$retry/kunit-all.txt
 		result() { printf '%s %s (%s)\n' "$1" "$2" "${3:-}"; }
-		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15; do ktap_results "$n" kvm; done 2>&1
+		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
 	# One fact: a line of got matches the pattern.
@@ -365,11 +374,14 @@ if part static; then
 	fact '^ok r13: timers selftest posix_timers (passed when run again; .*: the main thread ([0-9]*) was running when the timer fired at 100.000500, 20.5 ms after it created thread [0-9]* (clone3), not yet asleep in pthread_join (no futex call) (the guest kernel.s trace))$'
 	fact '^fail r14: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
 	fact '^fail r15: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))$'
-	if [ "$ok" = 21 ]; then
+	for n in r16 r17 r18; do
+		fact "^fail $n: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))\$"
+	done
+	if [ "$ok" = 24 ]; then
 		result ok "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause"
 	else
 		result fail "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause" \
-			"$ok of 21 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
+			"$ok of 24 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
 	fi
 	rm -rf "$retry"
 	# hush_group on a made-up console log and a sleeping process group:

@@ -179,6 +179,9 @@ ctd_cause() { # LEADER COMM TRACE
 	{
 		s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
 		tid = s; sub(/^.*-/, "", tid); comm = s; sub(/-[0-9]+$/, "", comm)
+		# The context: "." in a task, h, H or s in an interrupt, which
+		# runs in whichever task the CPU had.
+		fl = $0; sub(/^.* +\[[0-9]+\] +/, "", fl); ctx = substr(fl, 3, 1)
 		if (!match($0, / [0-9]+\.[0-9]+: (signal_generate|signal_deliver|sys_enter|sched_waking|sched_switch): /))
 			next
 		ev = substr($0, RSTART + 1, RLENGTH - 3); ts = ev; sub(/:.*/, "", ts)
@@ -186,9 +189,9 @@ ctd_cause() { # LEADER COMM TRACE
 		sub(/^.*: /, "", ev)
 	}
 	# The main thread woken (by whom: wk, where a thread of the test
-	# woke it), or asleep again.
+	# woke it itself, not an interrupt in it), or asleep again.
 	ev == "sched_waking" && index($0, " comm=" C " pid=" L " ") {
-		wk = (comm == C) ? tid : ""
+		wk = (comm == C && ctx == ".") ? tid : ""
 		next
 	}
 	ev == "sched_switch" && index($0, " prev_pid=" L " ") && / prev_state=[SD]/ {
@@ -196,10 +199,15 @@ ctd_cause() { # LEADER COMM TRACE
 		next
 	}
 	comm != C { next }
+	# The waker did something else before its signal_generate.
+	tid == wk && ev != "signal_generate" { wk = "" }
 	ev == "sys_enter" && / NR 15 / { ret[tid] = ts; next }
 	# The main thread creates the spinning one; it has not slept since
 	# (fresh) until a sleep or its futex wait.
-	ev == "sys_enter" && tid == L && / NR (435|56) / { fresh = 1; cts = ts; next }
+	ev == "sys_enter" && tid == L && / NR (435|56) / {
+		fresh = 1; cts = ts; cname = / NR 435 / ? "clone3" : "clone"
+		next
+	}
 	ev == "sys_enter" && tid == L && / NR 202 / { fresh = 0; next }
 	ev == "signal_generate" && / sig=14 / && / res=0 *$/ {
 		p = $0; sub(/^.* pid=/, "", p); sub(/ .*$/, "", p)
@@ -224,7 +232,7 @@ ctd_cause() { # LEADER COMM TRACE
 			exit
 		}
 		if (gtid == L && gpid == L && fresh) {
-			printf "the main thread (%s) was running when the timer fired at %.6f, %s ms after it created thread %s (clone3), not yet asleep in pthread_join (no futex call)\n", L, gts, ms(gts - cts), other
+			printf "the main thread (%s) was running when the timer fired at %.6f, %s ms after it created thread %s (%s), not yet asleep in pthread_join (no futex call)\n", L, gts, ms(gts - cts), other, cname
 			exit
 		}
 		if (gtid == L)
