@@ -274,9 +274,18 @@ fio_until_gone() { # disk rw
 	sleep 3
 }
 
-fio_wait_gone() { # disk
+# A process that is there, not a zombie.
+alive() { # pid
+	[ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]
+}
+
+# fio on the removed DISK ends with an error, or runs on at the dead
+# disk's end (fio_eof); then the removal itself must end: the PCI
+# function PCI gone and, where the guest removes it, its remover
+# REMOVER (a process) done, within 60 s.
+fio_wait_gone() { # disk pci [remover]
 	i=0 gone=
-	while kill -0 "$fio_pid" 2>/dev/null && [ $i -lt 100 ]; do
+	while alive "$fio_pid" && [ $i -lt 100 ]; do
 		# fio still running 10 s after the disk went: see what its
 		# reads get (fio_eof).
 		if [ ! -e "/sys/block/$1" ]; then
@@ -286,24 +295,37 @@ fio_wait_gone() { # disk
 		sleep 1
 		i=$((i + 1))
 	done
-	if kill -0 "$fio_pid" 2>/dev/null; then
-		fio_eof "$1" $i
-		return
+	if alive "$fio_pid"; then
+		fio_eof "$1" $i || return
+	else
+		wait "$fio_pid"
+		rc=$?
+		{ [ $rc != 0 ] && [ ! -e "/sys/block/$1" ]; } ||
+			nok "fio rc=$rc after ${i}s" || return
 	fi
-	wait "$fio_pid"
-	rc=$?
-	{ [ $rc != 0 ] && [ ! -e "/sys/block/$1" ]; } || nok "fio rc=$rc after ${i}s"
+	i=0
+	while { [ -e "/sys/bus/pci/devices/$2" ] || { [ -n "${3:-}" ] && alive "$3"; }; } &&
+			[ $i -lt 60 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ ! -e "/sys/bus/pci/devices/$2" ] ||
+		nok "PCI function $2 still there 60 s after fio ended" || return
+	[ -z "${3:-}" ] || ! alive "$3" ||
+		nok "the remover still runs 60 s after fio ended, in $(cat "/proc/$3/wchan" 2>/dev/null)"
 }
 
 # fio still running I seconds after the removal of DISK began: a disk
 # marked dead has capacity 0 (the block core's __blk_mark_disk_dead(),
 # virtio_blk's disks alike), so a read that starts after that finds the
-# end of the device and completes with 0 bytes, which fio takes for a
-# short read and submits again, until its runtime ends; only reads that
-# raced the removal fail. That is no hang where the disk is gone and
-# every completion fio reaps (io_getevents, traced 2 s) carries res=0; a
-# job blocked in the kernel (D), a read that still returns data, or a
-# disk still there fails. Every fio process is killed either way.
+# end of the device and completes with 0 bytes, which fio counts as a
+# short read before it issues the next, until its runtime ends; only
+# reads that raced the removal fail (a write there gets ENOSPC and ends
+# fio). That is no hang where the disk is gone, every completion fio
+# reaps (io_getevents, traced 2 s) carries res=0, and every fio process
+# is gone 5 s after a SIGKILL (exit_aio() waits, in D, for every read in
+# flight: a request the driver lost keeps it). A disk still there, a job
+# in D, a read that returns data or a job that does not exit fails.
 fio_eof() { # disk seconds
 	jobs=$(pgrep -P "$fio_pid" fio)
 	st=
@@ -313,6 +335,17 @@ fio_eof() { # disk seconds
 	tr=$(for p in $jobs; do timeout 2 strace -qq -e trace=io_getevents -p "$p" 2>&1; done)
 	kill -9 $jobs "$fio_pid" 2>/dev/null
 	wait "$fio_pid" 2>/dev/null
+	k=0
+	for p in $jobs; do
+		while alive "$p" && [ $k -lt 5 ]; do
+			sleep 1
+			k=$((k + 1))
+		done
+	done
+	left=
+	for p in $jobs; do
+		! alive "$p" || left="$left $p in $(cat "/proc/$p/wchan" 2>/dev/null)"
+	done
 	got=$(echo "$tr" | grep -c 'res=0,')
 	data=$(echo "$tr" | grep -E 'res=[1-9]' | head -n 1)
 	if [ -e "/sys/block/$1" ]; then
@@ -321,16 +354,19 @@ fio_eof() { # disk seconds
 		nok "fio still running after ${2}s, its job '${jobs:-none}' in state '$st'"
 	elif [ -n "$data" ] || [ "$got" = 0 ]; then
 		nok "fio still running after ${2}s, its reads not at the end of a dead disk: $(echo "$tr" | tail -n 1 | cut -c1-160)"
+	elif [ -n "$left" ]; then
+		nok "fio's job did not exit 5 s after SIGKILL:$left"
 	else
-		ktap_print_msg "fio ran on ${2}s after the removal began: $got reads in 2 s completed with 0 bytes (the dead disk's end), none with data; killed"
+		ktap_print_msg "fio ran on ${2}s after the removal began: $got io_getevents in 2 s, every read reaped with 0 bytes (the dead disk's end), none with data; killed, gone"
 	fi
 }
 
 t_unplug() {
 	held_fd_start vda || nok "cannot hold /dev/vda open" || return
 	fio_until_gone vda randrw
+	pci=$(basename "$(readlink -f /sys/block/vda/device/..)")
 	echo 'PVX-QMP: device_del {"id": "vdisk0"}'
-	fio_wait_gone vda
+	fio_wait_gone vda "$pci"
 }
 
 t_unplug_fd() {
@@ -346,7 +382,7 @@ t_guest_remove() {
 	held_fd_start vdd || nok "cannot hold /dev/vdd open" || return
 	fio_until_gone vdd randread
 	echo 1 > "/sys/bus/pci/devices/$pci/remove" &
-	fio_wait_gone vdd
+	fio_wait_gone vdd "$pci" $!
 }
 
 t_guest_remove_fd() {
