@@ -65,9 +65,12 @@ ktap_results() { # name platform [suite...]
 		SKIP:*) result ok "$name: $case" skipped ;;
 		*)
 			why=$(case_reason "$name" "$case")
-			if [ -n "$(retry_window "$name" "$case")" ]; then
-				retries=$((retries + 1))
+			n=$(retry_runs "$name" "$case" | wc -l)
+			retries=$((retries + n))
+			if [ "$n" = 1 ]; then
 				why="failed twice; the second time: $why"
+			elif [ "$n" -gt 1 ]; then
+				why="failed $((n + 1)) times; the last time: $why"
 			fi
 			result fail "$name: $case" "$st${why:+: $why}" ;;
 		esac
@@ -112,60 +115,70 @@ case_reason() { # name case
 		{ prev = $0 }' "$RESULTS/$1.cmd.log" 2>/dev/null | cut -c1-200
 }
 
-# The first run's window "FROM TO" of CASE of boot NAME, where it was run
-# again ("# PVX-RETRY: FROM TO CASE" in NAME.cmd.log); nothing otherwise.
-retry_window() { # name case
-	C=$2 awk '
-		{ sub(/\r$/, "") }
-		/^# PVX-RETRY: [0-9]+ [0-9]+ / {
-			d = $0; sub(/^# PVX-RETRY: [0-9]+ [0-9]+ /, "", d)
-			if (d == ENVIRON["C"]) w = $3 " " $4
-		}
-		END { if (w != "") print w }' "$RESULTS/$1.cmd.log" 2>/dev/null
-}
-
-# What the guest kernel's trace says of the first run of boot NAME's
-# CASE, on the line right after that run's PVX-RETRY line
-# (clock-test.sh's ctd_evidence): "PVX-BED: CASE: CAUSE" where it shows
+# Each time boot NAME's in-guest test CASE was run again ("# PVX-RETRY:
+# FROM TO CASE" in NAME.cmd.log), in order, one line "FROM TO<TAB>WHY<TAB>
+# EVIDENCE": the failed run's window, its reason (the line before, without
+# the "# ") and what the guest kernel's trace says of it (the line after,
+# from clock-test.sh's ctd_evidence: "PVX-BED: CASE: CAUSE" where it shows
 # the test's timing assumption failed, not the kernel, "signal trace:
-# WHY" where it does not; nothing otherwise.
-guest_evidence() { # name case
+# WHY" where it does not; empty otherwise). Nothing where it never was.
+retry_runs() { # name case
 	C=$2 awk '
 		{ sub(/\r$/, "") }
-		after && index($0, "# PVX-BED: " ENVIRON["C"] ": ") == 1 { w = substr($0, 3) }
-		after && index($0, "# signal trace: ") == 1 { w = substr($0, 3) }
-		{ after = 0 }
+		pend != "" {
+			ev = ""
+			if (index($0, "# PVX-BED: " ENVIRON["C"] ": ") == 1 || index($0, "# signal trace: ") == 1)
+				ev = substr($0, 3, 300)
+			print pend "\t" ev
+			pend = ""
+		}
 		/^# PVX-RETRY: [0-9]+ [0-9]+ / {
 			d = $0; sub(/^# PVX-RETRY: [0-9]+ [0-9]+ /, "", d)
-			if (d == ENVIRON["C"]) { after = 1; w = "" }
+			if (d == ENVIRON["C"]) {
+				w = prev; sub(/^# /, "", w); gsub(/\t/, " ", w)
+				pend = $3 " " $4 "\t" substr(w, 1, 200)
+			}
 		}
-		END { if (w != "") print w }' "$RESULTS/$1.cmd.log" 2>/dev/null | cut -c1-300
+		{ prev = $0 }
+		END { if (pend != "") print pend "\t" }' "$RESULTS/$1.cmd.log" 2>/dev/null
 }
 
 # A PASS of boot NAME's in-guest test CASE: ok, unless it passed only
-# when run again (retry_window): then ok only when the test bed paused
-# in the first run's window (bed_pauses) or the guest kernel's trace
-# shows the first run's failure was the test's timing assumption failing
-# (guest_evidence), reported either way; retries counts them.
+# when run again (retry_runs): then ok only when, for every run that
+# failed, the test bed paused in its window (bed_pauses) or the guest
+# kernel's trace shows the failure was the test's timing assumption
+# failing; reported either way; retries counts the runs again.
 retried_result() { # name case
-	local r why pauses ev
-	r=$(retry_window "$1" "$2")
-	if [ -z "$r" ]; then
+	local runs w why ev pauses k=0 n good='' bad='' run
+	runs=$(retry_runs "$1" "$2")
+	if [ -z "$runs" ]; then
 		result ok "$1: $2"
 		return
 	fi
-	retries=$((retries + 1))
-	why=$(grep -aF -B1 "# PVX-RETRY: $r $2" "$RESULTS/$1.cmd.log" | head -n 1 |
-		tr -d '\r' | sed 's/^# //' | cut -c1-200)
-	# shellcheck disable=SC2086
-	pauses=$(bed_pauses "$1" $r | tr '\n' ';' | sed 's/;$//')
-	ev=$(guest_evidence "$1" "$2")
-	if [ -n "$pauses" ]; then
-		result ok "$1: $2" "passed when run again; the first run failed ($why) while the test bed paused ($pauses, L1's log)"
-	elif [ "${ev#PVX-BED: "$2": }" != "$ev" ]; then
-		result ok "$1: $2" "passed when run again; the first run failed ($why) as its timing assumption failed: ${ev#PVX-BED: "$2": } (the guest kernel's trace)"
+	n=$(printf '%s\n' "$runs" | wc -l)
+	retries=$((retries + n))
+	while IFS=$'\t' read -r w why ev; do
+		k=$((k + 1))
+		run="run $k"
+		[ "$n" != 1 ] || run="the first run"
+		# shellcheck disable=SC2086
+		pauses=$(bed_pauses "$1" $w | tr '\n' ';' | sed 's/;$//')
+		if [ -n "$pauses" ]; then
+			good="$good${good:+; }$run failed ($why) while the test bed paused ($pauses, L1's log)"
+		elif [ "${ev#PVX-BED: "$2": }" != "$ev" ]; then
+			good="$good${good:+; }$run failed ($why) as its timing assumption failed: ${ev#PVX-BED: "$2": } (the guest kernel's trace)"
+		else
+			bad="$bad${bad:+; }$run ($why${ev:+; $ev})"
+		fi
+	done <<< "$runs"
+	if [ -z "$bad" ] && [ "$n" = 1 ]; then
+		result ok "$1: $2" "passed when run again; $good"
+	elif [ -z "$bad" ]; then
+		result ok "$1: $2" "passed on run $((n + 1)); $good"
+	elif [ "$n" = 1 ]; then
+		result fail "$1: $2" "passed only when run again, and nothing shows the test bed paused during $bad"
 	else
-		result fail "$1: $2" "passed only when run again, and nothing shows the test bed paused during the first run ($why${ev:+; $ev})"
+		result fail "$1: $2" "passed only on run $((n + 1)), and nothing shows the test bed paused during $bad"
 	fi
 }
 

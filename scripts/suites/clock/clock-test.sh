@@ -73,14 +73,18 @@ t_vdso() {
 }
 
 # A selftest that fails runs once more (not inconsistency-check, whose
-# failure a pause of the bed cannot explain, nor raw_skew, below). Its first
-# run's window is then printed as "# PVX-RETRY: FROM TO DESCRIPTION"
-# after the first run's reason, FROM and TO read from the CMOS clock
+# failure a pause of the bed cannot explain, nor raw_skew, below);
+# posix_timers, whose "check signal distribution" fails in about one of
+# eight traced runs of its code on the kvm bed (below), up to twice
+# more. Each failed run's window is then printed as "# PVX-RETRY: FROM
+# TO DESCRIPTION" after its reason, FROM and TO read from the CMOS clock
 # ($rtc, seconds: the time of the guest's host as its emulated RTC shows
-# it, not pvclock's; 0 where there is none):
-# the harness counts a pass on the second run only where the test bed
-# shows it did not run the guest for a while in that window (on kvm,
-# L1's log; scripts/check/t-guest.sh), and as a failure elsewhere.
+# it, not pvclock's; 0 where there is none), and for posix_timers what
+# its trace says on the line after (ctd_evidence). The harness counts a
+# pass on a later run only where, for every failed run before it, the
+# test bed shows it did not run the guest for a while in that window
+# (on kvm, L1's log) or the trace shows the test's timing assumption
+# failed (scripts/check/t-guest.sh), and as a failure elsewhere.
 # DESCRIPTION: the test's, as ktap-lib's run() keeps it in _desc.
 rtc=${PVX_RTC:-/sys/class/rtc/rtc0/since_epoch}
 rtc_now() {
@@ -250,7 +254,7 @@ ctd_cause() { # LEADER COMM TRACE
 	}' "$3"
 }
 
-# After a first run of posix_timers that failed: where "check signal
+# After a run of posix_timers that failed and runs again: where "check signal
 # distribution" was its only failure (but for the excused ones, with
 # every case reported), what the kernel's trace says of it: "PVX-BED:
 # DESCRIPTION: CAUSE" for (a), (b) or (c) above, which the harness counts as
@@ -278,21 +282,25 @@ t_selftest() { # NAME [ARGUMENT...]
 	name=$1
 	shift
 	ktap_print_msg "--- selftest $name${*:+ $*}"
-	w0=$(rtc_now)
-	[ "$name" != posix_timers ] || sig_trace 1 "$(echo "$name" | cut -c1-15)"
-	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null &
-	leader=$!
-	wait $leader
-	rc=$?
-	[ "$name" != posix_timers ] || sig_trace 0
-	st_verdict $rc /tmp/st.out && return
-	# A clock that went back or jumped is never the bed's pause.
-	[ "$name" != inconsistency-check ] || return 1
-	ktap_print_msg "PVX-RETRY: $w0 $(rtc_now) $_desc"
-	[ "$name" != posix_timers ] || ctd_evidence $leader /tmp/st.out
-	ktap_print_msg "--- selftest $name${*:+ $*}, again"
-	"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null
-	st_verdict $? /tmp/st.out
+	runs=2
+	[ "$name" != posix_timers ] || runs=3
+	i=1
+	while :; do
+		w0=$(rtc_now)
+		[ "$name" != posix_timers ] || sig_trace 1 "$(echo "$name" | cut -c1-15)"
+		"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null &
+		leader=$!
+		wait $leader
+		rc=$?
+		[ "$name" != posix_timers ] || sig_trace 0
+		st_verdict $rc /tmp/st.out && return
+		# A clock that went back or jumped is never the bed's pause.
+		[ "$name" != inconsistency-check ] && [ $i -lt $runs ] || return 1
+		ktap_print_msg "PVX-RETRY: $w0 $(rtc_now) $_desc"
+		[ "$name" != posix_timers ] || ctd_evidence $leader /tmp/st.out
+		i=$((i + 1))
+		ktap_print_msg "--- selftest $name${*:+ $*}, again (run $i of at most $runs)"
+	done
 }
 
 # raw_skew sleeps 120 s between its two readings of the clocks and does
