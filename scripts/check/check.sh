@@ -214,15 +214,18 @@ if part static; then
 		result fail "harness: the bed tally counts a death before a retry, not a harness test's own panic" "got '$got'"
 	fi
 	rm -rf "$tally"
-	# A timer test that passed only when run again counts only where
-	# L1's log shows the bed paused in the first run's window, and every
+	# A timer test that passed only when run again counts only where,
+	# for every run of it that failed, L1's log shows the bed paused in
+	# that run's window (or the trace explains it, below), and every
 	# run again is reported. The guest's side is clock-test.sh's own
 	# t_selftest, on stub selftests: "flaky" fails once, "bad" always,
 	# "good" never, "inconsistency-check" once but is never run again;
-	# its CMOS clock reads 1000. Made-up boots: r1, L1
+	# its CMOS clock reads 1000 (posix_timers' ctd-stub moves it on).
+	# Made-up boots: r1, L1
 	# paused 1001-1005 (a pause that began after the window, within the
 	# margin); r2, L1 paused 20 s later; r3, no L1 log (xen); r4, a
-	# PVX-RETRY line a console line was printed into.
+	# PVX-RETRY line a console line was printed into; r24, the same
+	# inside its tag.
 	retry=$(mktemp -d)
 	mkdir "$retry/st"
 	printf '#!/bin/sh\n[ -e %s/ran ] && exit 0; : > %s/ran; echo "not ok 1 late"; exit 1\n' \
@@ -235,7 +238,7 @@ if part static; then
 	# with a case missing (the others), a failure.
 	printf '#!/bin/sh\n[ -e %s/pt-ctd ] && exec %s/st/ctd-stub %s\nif [ -e %s/pt-whole ]; then printf "1..4\\n"; else printf "1..5\\n"; fi\nprintf "ok 1 a\\nnot ok 2 check_sig_ign SIGEV_SIGNAL\\nnot ok 3 check_rearm\\nnot ok 4 check_delete\\n"; exit 1\n' \
 		"$retry" "$retry" "$retry" "$retry" > "$retry/st/posix_timers"
-	# Where pt-ctd names a trace (r5-r18), posix_timers' first run fails
+	# Where pt-ctd names a trace (r5-r23), posix_timers' first run fails
 	# "check signal distribution" too and leaves a trace of it in the
 	# stub tracefs (the kernel's format; S the spinning thread, L the
 	# main one, after S's signal at 99.999900): a, the timer fired in S
@@ -255,12 +258,16 @@ if part static; then
 	# S after S's handler returned, S's signal then not blocked; lost, a
 	# trace that lost events. Run K fails so where line K of pt-ctd names
 	# a trace, and passes where none: r19, a then b (passes on run 3);
-	# r20, a then c; r21, a, b and b (fails all 3 runs).
+	# r20, a then c; r21, a, b and b (fails all 3 runs); r22, c then a;
+	# r23, a then c, with L1 paused in run 2's window (1010-1020), not in
+	# run 1's (1000-1010).
 	cat > "$retry/st/ctd-stub" <<-'EOF'
 	#!/bin/sh
 	r=$1 s=$(($$ + 1))
 	k=$(($(cat "$r/pt-n" 2>/dev/null || echo 0) + 1))
 	echo $k > "$r/pt-n"
+	# Run K's window on the CMOS clock: 1000 + 10 (K - 1) to 1000 + 10 K.
+	echo $((1000 + 10 * k)) > "$r/rtc"
 	m=$(sed -n "${k}p" "$r/pt-ctd")
 	if [ -z "$m" ]; then
 		printf '1..5\nok 1 a\nnot ok 2 check_sig_ign SIGEV_SIGNAL\nnot ok 3 check_rearm\nnot ok 4 check_delete\nok 5 check signal distribution\n'
@@ -320,9 +327,9 @@ if part static; then
 		"$retry/tr/events/sched/sched_switch"
 	: > "$retry/tr/events/signal/signal_generate/enable"
 	chmod +x "$retry/st/"*
-	echo 1000 > "$retry/rtc"
-	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21; do
+	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24; do
 		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole" "$retry/pt-n" "$retry/pt-ctd"
+		echo 1000 > "$retry/rtc"
 		[ "$n" != r2 ] || : > "$retry/pt-whole"
 		case $n in
 		r5) echo a ;; r6) echo c ;; r7) echo nosys ;; r8) echo b ;;
@@ -330,6 +337,7 @@ if part static; then
 		r13) echo fresh ;; r14) echo freshfutex ;; r15) echo bother ;;
 		r16) echo freshslept ;; r17) echo birq ;; r18) echo bunblocked ;;
 		r19) printf 'a\nb\n' ;; r20) printf 'a\nc\n' ;; r21) printf 'a\nb\nb\n' ;;
+		r22) printf 'c\na\n' ;; r23) printf 'a\nc\n' ;;
 		*) false ;;
 		esac > "$retry/pt-ctd" || rm -f "$retry/pt-ctd"
 		# shellcheck disable=SC2016
@@ -349,11 +357,14 @@ if part static; then
 	echo 'L1: late: 4.00 s asleep 1, to uptime 235.28, wall 1005' > "$retry/r1.l1.log"
 	echo 'L1: late: 2.20 s asleep 1, to uptime 255.28, wall 1025' > "$retry/r2.l1.log"
 	cp "$retry/r1.l1.log" "$retry/r4.l1.log"
+	echo 'L1: late: 3.00 s asleep 1, to uptime 275.28, wall 1018' > "$retry/r23.l1.log"
 	sed -i 's/^\(# PVX-RETRY: 1000\) \(.*flaky\)$/\1 [  12.3] clocksource: Long\n\2/' "$retry/r4.cmd.log"
+	cp "$retry/r1.l1.log" "$retry/r24.l1.log"
+	sed -i 's/^# PVX-RE\(TRY: 1000 .*flaky\)$/# PVX-RE[  12.3] clocksource: Long\n\1/' "$retry/r24.cmd.log"
 	got=$(
 		RESULTS=$retry KUNIT_ALL=$retry/kunit-all.txt
 		result() { printf '%s %s (%s)\n' "$1" "$2" "${3:-}"; }
-		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21; do ktap_results "$n" kvm; done 2>&1
+		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
 	# One fact: a line of got matches the pattern.
@@ -364,7 +375,8 @@ if part static; then
 	fact '^fail r2: timers selftest flaky (passed only when run again, '
 	fact '^fail r3: timers selftest flaky (passed only when run again, '
 	fact '^fail r4: every test run again is reported '
-	[ "$(printf '%s\n' "$got" | grep -c '^fail .* every test run again')" = 1 ] && ok=$((ok + 1))
+	fact '^fail r24: every test run again is reported (3 PVX-RETRY lines and 4 runs again in '
+	[ "$(printf '%s\n' "$got" | grep -c '^fail .* every test run again')" = 2 ] && ok=$((ok + 1))
 	fact '^fail r1: timers selftest inconsistency-check (FAIL: rc=1: not ok 1 back)$'
 	fact '^fail r1: timers selftest posix_timers (FAIL: failed 3 times; the last time: rc=1, 1 cases pass or skip, 4 of 5 reported)$'
 	fact '^ok r2: timers selftest posix_timers ()$'
@@ -383,13 +395,15 @@ if part static; then
 		fact "^fail $n: timers selftest posix_timers (passed only when run again, .*; signal trace: the timer fired at 100.000500 while the main thread ([0-9]*) ran, not woken so))\$"
 	done
 	fact '^ok r19: timers selftest posix_timers (passed on run 3; run 1 failed (rc=1, [^)]*) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, .*; run 2 failed (rc=1, [^)]*) as its timing assumption failed: the main thread ([0-9]*) was running when .* (the guest kernel.s trace))$'
-	fact '^fail r20: timers selftest posix_timers (passed only on run 3, and nothing shows the test bed paused during run 2 (rc=1, [^;]*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned))$'
+	fact '^fail r20: timers selftest posix_timers (passed only on run 3, and nothing (no pause of L1, no trace of its cause) explains run 2 (rc=1, [^;]*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned); explained: run 1 failed (rc=1, [^)]*) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, .* (the guest kernel.s trace))$'
+	fact '^fail r22: timers selftest posix_timers (passed only on run 3, and nothing (no pause of L1, no trace of its cause) explains run 1 (rc=1, [^;]*; signal trace: the timer fired at 100.000500 while [0-9]* ran, its handler returned); explained: run 2 failed (rc=1, [^)]*) as its timing assumption failed: '
+	fact '^ok r23: timers selftest posix_timers (passed on run 3; run 1 failed (rc=1, [^)]*) as its timing assumption failed: the timer fired at 100.000500 while thread [0-9]* ran, .* (the guest kernel.s trace); run 2 failed (rc=1, [^)]*) while the test bed paused (3.00 s at 1018, L1.s log))$'
 	fact '^fail r21: timers selftest posix_timers (FAIL: failed 3 times; the last time: rc=1, 1 cases pass or skip, 5 of 5 reported: not ok 5 check signal distribution)$'
-	if [ "$ok" = 27 ]; then
+	if [ "$ok" = 30 ]; then
 		result ok "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause"
 	else
 		result fail "harness: a test that passed when run again counts only with L1's pause in its window or the guest kernel's trace of its cause" \
-			"$ok of 27 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
+			"$ok of 30 facts; got: $(printf '%s\n' "$got" | tr '\n' '|' | cut -c1-600)"
 	fi
 	rm -rf "$retry"
 	# hush_group on a made-up console log and a sleeping process group:
