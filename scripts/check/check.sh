@@ -71,6 +71,15 @@ finish() {
 		kunit_report
 	fi
 	stage "check: results in $RESULTS"
+	# What the run cost and on what: make check's time target is
+	# measured from a fresh machine, where the test kernel's build from
+	# an empty ccache is most of it, and machines of one kind differ.
+	local built
+	built=$(sed -n 's/.*build (test): done in \([0-9]*\)s.*/\1/p' "$RESULTS/check.log" 2>/dev/null | tail -n 1)
+	built=${built:+$built s}
+	stage "check: $(($(date +%s) - PVX_T0)) s in all; the test kernel's build: ${built:-not run};" \
+		"$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
+		"$(awk '/^bogomips/ { print $3; exit }' /proc/cpuinfo) BogoMIPS"
 	echo "$pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 	exit
