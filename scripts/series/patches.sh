@@ -24,6 +24,8 @@
 # lands in the next patch, unless that patch holds it back too. The
 # last patch holds nothing back, so the series ends at the sources.
 #
+#   patches.sh headers     no in-tree header the series changes names a
+#                          pvx config symbol in a comment (fixdep)
 #   patches.sh prefixes    build the pvx directories at every patch of
 #                          the series (W=1): each one must compile
 set -euo pipefail
@@ -326,10 +328,28 @@ checkpatch)
 	fi
 	stage "patches: checkpatch --strict clean"
 	;;
+headers)
+	# An in-tree header the series changes names no pvx config symbol in
+	# a comment: kbuild's fixdep takes every CONFIG_ word of a file for a
+	# dependency, so each object that includes the header would be built
+	# again whenever the symbol changes (a comment in
+	# <asm/xen/hypervisor.h> made 217 objects of the CONFIG_PVX=n build
+	# depend on PVX_CLOCK_XEN). Headers the series adds are pvx's own.
+	bad=$(awk '
+		/^diff --git / { f = ""; new = 0 }
+		/^--- \/dev\/null/ { new = 1 }
+		/^\+\+\+ b\// { f = substr($2, 3); next }
+		f ~ /\.h$/ && !new && /^\+[ \t]*(\/?\*|\/\/).*CONFIG_PVX/ {
+			print FILENAME ": " f ": " substr($0, 2)
+		}' "$PATCHES"/*.patch)
+	[ -z "$bad" ] ||
+		die "in-tree headers name pvx config symbols in comments (fixdep): $bad"
+	stage "patches: no in-tree header the series changes names a pvx config symbol in a comment"
+	;;
 prefixes)
 	prefixes
 	;;
 *)
-	die "usage: patches.sh gen [DIR]|sync|apply|quilt|checkpatch|prefixes"
+	die "usage: patches.sh gen [DIR]|sync|apply|quilt|checkpatch|headers|prefixes"
 	;;
 esac

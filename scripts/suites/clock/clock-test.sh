@@ -273,8 +273,18 @@ ctd_evidence() { # LEADER OUTPUT
 		ktap_print_msg "PVX-BED: $_desc: $why"
 	else
 		ktap_print_msg "signal trace: $why"
-		# What it read, for whoever reads the log next.
-		grep -v '^#' /tmp/sig.trace | tail -n 60 | sed 's/^/# sig.trace: /'
+		# What it read, for whoever reads the log next: the 60 lines
+		# up to the signal it names and 5 after (the trace's last 60
+		# where it names none; the test's later cases follow it).
+		t=$(echo "$why" | sed -n 's/.* at \([0-9][0-9]*\.[0-9]*\)[ ,].*/\1/p' | head -n 1)
+		grep -v '^#' /tmp/sig.trace > /tmp/sig.lines
+		n=
+		[ -z "$t" ] || n=$(grep -n -m 1 " $t: signal_generate: " /tmp/sig.lines | cut -d: -f1)
+		if [ -n "$n" ]; then
+			sed -n "$((n > 60 ? n - 60 : 1)),$((n + 5))p" /tmp/sig.lines
+		else
+			tail -n 60 /tmp/sig.lines
+		fi | sed 's/^/# sig.trace: /'
 	fi
 }
 

@@ -9,8 +9,11 @@
 #   gcc -O2 -pthread -o /root/ctd scripts/suites/clock/ctd-repro.c
 #   make run PLATFORM=kvm BED_L1_SMP=2 \
 #     CMD='sh /path/to/scripts/suites/clock/ctd-repro.sh /root/ctd 120'
-# KTAP_HELPERS: as for clock-test.sh; by default the pristine tree's in
-# /root/.cache/pvx (the guest sees the machine's root; its HOME is /).
+# KTAP_HELPERS: as for clock-test.sh (ktap-lib.sh wants it); by default
+# the one of the series' tree in /root/.cache/pvx (the guest sees the
+# machine's root; its HOME is /): with another PVX_CACHE, put
+# KTAP_HELPERS=$PVX_CACHE/tree/tools/testing/selftests/kselftest/ktap_helpers.sh
+# in front of sh in CMD.
 bin=$1 n=${2:-100}
 : "${KTAP_HELPERS:=/root/.cache/pvx/tree/tools/testing/selftests/kselftest/ktap_helpers.sh}"
 export KTAP_HELPERS
