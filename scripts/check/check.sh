@@ -346,7 +346,9 @@ if part static; then
 		"$retry/tr/events/sched/sched_switch"
 	: > "$retry/tr/events/signal/signal_generate/enable"
 	chmod +x "$retry/st/"*
-	for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24; do
+	# The made-up boots, each made and then read below.
+	rboots="r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24"
+	for n in $rboots; do
 		rm -f "$retry/ran" "$retry/ran-ic" "$retry/pt-whole" "$retry/pt-n" "$retry/pt-ctd"
 		echo 1000 > "$retry/rtc"
 		[ "$n" != r2 ] || : > "$retry/pt-whole"
@@ -383,7 +385,7 @@ if part static; then
 	got=$(
 		RESULTS=$retry KUNIT_ALL=$retry/kunit-all.txt
 		result() { printf '%s %s (%s)\n' "$1" "$2" "${3:-}"; }
-		for n in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17 r18 r19 r20 r21 r22 r23 r24; do ktap_results "$n" kvm; done 2>&1
+		for n in $rboots; do ktap_results "$n" kvm; done 2>&1
 	)
 	ok=0
 	# One fact: a line of got matches the pattern.
