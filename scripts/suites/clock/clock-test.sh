@@ -160,9 +160,11 @@ sig_trace() { # 1 COMM|0: traced or not ($sig_traced: 1 where all of it is)
 
 # The cause of the main thread (LEADER) of process COMM taking a SIGALRM
 # after another of its threads took one, from TRACE: (a) or (b) above
-# printed, exit 0; anything else printed, exit 1. (a) needs the
-# spinning thread's rt_sigreturn after an earlier signal in the trace
-# (the events are all there), and none after its last; (b), the main
+# printed, exit 0; anything else printed, exit 1. (a) needs an
+# rt_sigreturn of the spinning thread in the trace (the events are all
+# there): from a handler before or, where the timer fired again during
+# its first, from that one's return later; and none between its last
+# signal and the timer's firing; (b), the main
 # thread's wakeup for an (a) (the kernel's sched_waking of it in the
 # spinning thread's context, the last before that thread's
 # signal_generate), and no sleep since; (c), the
@@ -173,8 +175,16 @@ ctd_cause() { # LEADER COMM TRACE
 	awk -v L="$1" -v C="$2" '
 	function ms(t) { return sprintf("%.1f", t * 1000) }
 	# S, the spinning thread, had the signal blocked: it took one and
-	# has not returned from its handler, and has returned from one before.
-	function blocked(t) { return (t in last) && (t in ret) && ret[t] < last[t] }
+	# has not returned from its handler, and returns from one somewhere
+	# in the trace (anyret, the first of the two passes over it).
+	function blocked(t) { return (t in last) && (t in anyret) && !((t in ret) && ret[t] >= last[t]) }
+	FNR == NR {
+		if (/ sys_enter: NR 15 / && / \[[0-9]+\] .* [0-9]+\.[0-9]+: sys_enter: /) {
+			s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
+			t = s; sub(/^.*-/, "", t); anyret[t] = 1
+		}
+		next
+	}
 	/^# entries-in-buffer\/entries-written: / {
 		split($3, n, "/")
 		if (n[1] != n[2]) { print "the trace lost events (" $3 ")"; bad = 1; exit }
@@ -241,7 +251,7 @@ ctd_cause() { # LEADER COMM TRACE
 		}
 		if (gtid == L)
 			printf "the timer fired at %.6f while the main thread (%s) ran, not woken so\n", gts, L
-		else if (!((gtid in ret) && (gtid in last)))
+		else if (!((gtid in anyret) && (gtid in last)))
 			printf "the timer fired at %.6f while %s ran: no handler of it returned in the trace\n", gts, gtid
 		else
 			printf "the timer fired at %.6f while %s ran, its handler returned\n", gts, gtid
@@ -251,7 +261,7 @@ ctd_cause() { # LEADER COMM TRACE
 	END {
 		if (bad) exit 1
 		if (!found) { print "the main thread took no signal in the trace"; exit 1 }
-	}' "$3"
+	}' "$3" "$3"
 }
 
 # After a run of posix_timers that failed and runs again: where "check signal
