@@ -272,13 +272,23 @@ gen)
 sync)
 	tmp=$(mktemp -d)
 	gen "$tmp"
-	if ! diff -r "$PATCHES" "$tmp" > "$tmp.diff"; then
+	# The base the cover letter records is the linux-source-6.12 this
+	# machine has: Debian moves it on (6.12.117 to .118 on 2026-12-02),
+	# and a series that still applies (apply, quilt) is not out of date
+	# for that. Everything else must match.
+	if ! diff -r -I '^Base: Linux ' -I '^base-commit: ' "$PATCHES" "$tmp" > "$tmp.diff"; then
 		head -n 40 "$tmp.diff"
 		rm -rf "$tmp" "$tmp.diff"
 		die "patches/ is out of date with the sources: run 'make patches'"
 	fi
+	was=$(sed -n 's/^Base: //p' "$PATCHES/0000-cover-letter.patch")
+	now=$(sed -n 's/^Base: //p' "$tmp/0000-cover-letter.patch")
 	rm -rf "$tmp" "$tmp.diff"
-	stage "patches: patches/ is in sync with the sources"
+	if [ "$was" != "$now" ]; then
+		stage "patches: patches/ is in sync with the sources, made on another base ($was; here: $now)"
+	else
+		stage "patches: patches/ is in sync with the sources"
+	fi
 	;;
 apply)
 	wt=$(scratch)
