@@ -371,7 +371,7 @@ if part static; then
 		*) false ;;
 		esac > "$retry/pt-ctd" || rm -f "$retry/pt-ctd"
 		# shellcheck disable=SC2016
-		KTAP_HELPERS=$KTAP_HELPERS PVX_RTC=$retry/rtc PVX_TRACEFS=$retry/tr CLOCK_TEST_FUNCS=1 sh -c '
+		KTAP_HELPERS=$KTAP_HELPERS PVX_RTC=$retry/rtc PVX_TRACEFS=$retry/tr PVX_TMP=$retry CLOCK_TEST_FUNCS=1 sh -c '
 			. "$0"
 			ktap_print_header
 			ktap_set_plan 5

@@ -21,13 +21,16 @@
 # tools/testing/selftests/kselftest/ktap_helpers.sh; CLOCK_STABLE, what
 # the test bed's host offers, known to the harness rather than taken from
 # the guest: 1 a stable clock (the vDSO reads it, no system call), 0 not
-# stable (every clock_gettime is a system call).
+# stable (every clock_gettime is a system call). PVX_TMP, where the
+# suite keeps its test outputs and traces (/tmp; make check's made-up
+# boots give each run of them a directory of its own).
 #
 # Prints KTAP with ktap_helpers.sh, one result per entry of suite below;
 # a failure's reason is the "# " line right before its result, the
 # selftests' own output is kept as "# " lines.
 st=${1:-} bench=${2:-} secs=${3:-3} host=${4:-}
 cs=/sys/devices/system/clocksource/clocksource0
+tmp=${PVX_TMP:-/tmp}
 td=/tmp/suspend
 
 ktap_lib=$(dirname "$0")/../ktap-lib.sh
@@ -278,8 +281,8 @@ ctd_evidence() { # LEADER OUTPUT
 		return 0
 	fi
 	# A file of tracefs has no size: a copy.
-	cat "$trc/trace" > /tmp/sig.trace 2>/dev/null
-	if why=$(ctd_cause "$1" "$(echo "$name" | cut -c1-15)" /tmp/sig.trace 2>&1); then
+	cat "$trc/trace" > "$tmp/sig.trace" 2>/dev/null
+	if why=$(ctd_cause "$1" "$(echo "$name" | cut -c1-15)" "$tmp/sig.trace" 2>&1); then
 		ktap_print_msg "PVX-BED: $_desc: $why"
 	else
 		ktap_print_msg "signal trace: $why"
@@ -287,13 +290,13 @@ ctd_evidence() { # LEADER OUTPUT
 		# up to the signal it names and 5 after (the trace's last 60
 		# where it names none; the test's later cases follow it).
 		t=$(echo "$why" | sed -n 's/.* at \([0-9][0-9]*\.[0-9]*\)[ ,].*/\1/p' | head -n 1)
-		grep -v '^#' /tmp/sig.trace > /tmp/sig.lines
+		grep -v '^#' "$tmp/sig.trace" > "$tmp/sig.lines"
 		n=
-		[ -z "$t" ] || n=$(grep -n -m 1 " $t: signal_generate: " /tmp/sig.lines | cut -d: -f1)
+		[ -z "$t" ] || n=$(grep -n -m 1 " $t: signal_generate: " "$tmp/sig.lines" | cut -d: -f1)
 		if [ -n "$n" ]; then
-			sed -n "$((n > 60 ? n - 60 : 1)),$((n + 5))p" /tmp/sig.lines
+			sed -n "$((n > 60 ? n - 60 : 1)),$((n + 5))p" "$tmp/sig.lines"
 		else
-			tail -n 60 /tmp/sig.lines
+			tail -n 60 "$tmp/sig.lines"
 		fi | sed 's/^/# sig.trace: /'
 	fi
 }
@@ -308,16 +311,16 @@ t_selftest() { # NAME [ARGUMENT...]
 	while :; do
 		w0=$(rtc_now)
 		[ "$name" != posix_timers ] || sig_trace 1 "$(echo "$name" | cut -c1-15)"
-		"$st/$name" "$@" > /tmp/st.out 2>&1 < /dev/null &
+		"$st/$name" "$@" > "$tmp/st.out" 2>&1 < /dev/null &
 		leader=$!
 		wait $leader
 		rc=$?
 		[ "$name" != posix_timers ] || sig_trace 0
-		st_verdict $rc /tmp/st.out && return
+		st_verdict $rc "$tmp/st.out" && return
 		# A clock that went back or jumped is never the bed's pause.
 		[ "$name" != inconsistency-check ] && [ $i -lt $runs ] || return 1
 		ktap_print_msg "PVX-RETRY: $w0 $(rtc_now) $_desc"
-		[ "$name" != posix_timers ] || ctd_evidence $leader /tmp/st.out
+		[ "$name" != posix_timers ] || ctd_evidence $leader "$tmp/st.out"
 		i=$((i + 1))
 		ktap_print_msg "--- selftest $name${*:+ $*}, again (run $i of at most $runs)"
 	done
@@ -327,7 +330,7 @@ t_selftest() { # NAME [ARGUMENT...]
 # nothing else: it starts with the first test (st_start) and runs beside
 # the ones before it in the list; its result comes in its place.
 st_start() { # NAME
-	"$st/$1" > "/tmp/$1.out" 2>&1 < /dev/null &
+	"$st/$1" > "$tmp/$1.out" 2>&1 < /dev/null &
 	eval "st_pid_$1=\$!"
 }
 t_selftest_started() { # NAME
@@ -336,7 +339,7 @@ t_selftest_started() { # NAME
 	eval "pid=\${st_pid_$name:-}"
 	[ -n "$pid" ] || nok "it was not started" || return
 	wait "$pid"
-	st_verdict $? "/tmp/$name.out"
+	st_verdict $? "$tmp/$name.out"
 }
 
 # posix_timers of the 6.12.y tree carries three cases for the
@@ -393,9 +396,9 @@ copy_tools() {
 		export PATH=$td/bin TZ=UTC0 TZDIR=$td
 		cur=$(cat $cs/current_clocksource)
 		out=$(taskset -c 1 $td/clock-bench 100000 2>&1)
-		$td/inconsistency-check -c 1 -t 2 > /tmp/st.out 2>&1
+		$td/inconsistency-check -c 1 -t 2 > "$tmp/st.out" 2>&1
 		rc=$?
-		{ echo "$out"; tail -n 3 /tmp/st.out; } | sed 's/^/# /'
+		{ echo "$out"; tail -n 3 "$tmp/st.out"; } | sed 's/^/# /'
 		[ "$cur" = pvclock ] && echo "$out" | grep -q '^calls 100000 ' &&
 			[ $rc = 0 ] && exit 0
 		echo "# clocksource $cur, $(echo "$out" | tail -n 1)," \
