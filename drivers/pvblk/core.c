@@ -13,6 +13,9 @@
  * the teardown of a dead device, a timeout), so a device that completes
  * a request twice or late cannot complete it twice in blk-mq.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/hdreg.h>
@@ -45,8 +48,12 @@ MODULE_PARM_DESC(queue_depth, "Requests per hardware queue (0: the ring size)");
 static int pvblk_major;
 static DEFINE_IDA(pvblk_index_ida);
 
-/* Disks allocated and not yet freed, for the KUnit leak checks. */
+/*
+ * For the KUnit leak checks: disks allocated and not yet freed, and the
+ * requests freed disks still held mapped.
+ */
 static atomic_t pvblk_live_devs = ATOMIC_INIT(0);
+static atomic_long_t pvblk_left_mapped = ATOMIC_LONG_INIT(0);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int pvblk_kunit_live_devs(void)
@@ -54,6 +61,12 @@ int pvblk_kunit_live_devs(void)
 	return atomic_read(&pvblk_live_devs);
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_kunit_live_devs);
+
+long pvblk_kunit_left_mapped(void)
+{
+	return atomic_long_read(&pvblk_left_mapped);
+}
+EXPORT_SYMBOL_IF_KUNIT(pvblk_kunit_left_mapped);
 #endif
 
 enum pvblk_rq_state {
@@ -209,13 +222,20 @@ int pvblk_map_request(struct request *rq, struct pvblk_req *req,
 EXPORT_SYMBOL_IF_KUNIT(pvblk_map_request);
 
 /* Free what pvblk_map_request() and pvblk_map_data() allocated. */
-static void pvblk_unmap(struct pvblk_req *req)
+static void pvblk_free_map(struct pvblk_req *req)
 {
 	if (req->sgt.sgl)
 		sg_free_table_chained(&req->sgt, PVBLK_INLINE_SG);
 	req->sgt.sgl = NULL;
 	kfree(req->ranges);
 	req->ranges = NULL;
+}
+
+/* A request pvblk_prep_rq() mapped is done with its mapping. */
+static void pvblk_unmap(struct pvblk_dev *pd, struct pvblk_req *req)
+{
+	pvblk_free_map(req);
+	this_cpu_dec(*pd->mapped);
 }
 
 static int pvblk_map_data(struct request_queue *q, struct request *rq,
@@ -253,9 +273,10 @@ static blk_status_t pvblk_prep_rq(struct pvblk_dev *pd, struct request *rq,
 		       err == -EOPNOTSUPP ? BLK_STS_NOTSUPP : BLK_STS_IOERR;
 	err = pvblk_map_data(rq->q, rq, req);
 	if (unlikely(err)) {
-		pvblk_unmap(req);
+		pvblk_free_map(req);
 		return BLK_STS_RESOURCE;
 	}
+	this_cpu_inc(*pd->mapped);
 	return BLK_STS_OK;
 }
 
@@ -279,7 +300,7 @@ static blk_status_t pvblk_issue(struct pvblk_dev *pd, struct request *rq,
 		return BLK_STS_OK;
 	}
 	atomic_set(&pdu->state, PVBLK_RQ_IDLE);
-	pvblk_unmap(&pdu->req);
+	pvblk_unmap(pd, &pdu->req);
 	switch (err) {
 	case -ENOSPC:
 		/* The transport stopped the queue; a completion restarts it. */
@@ -358,7 +379,7 @@ static bool pvblk_issue_batch(struct pvblk_dev *pd,
 		struct request *rq = blk_mq_rq_from_pdu(pdu);
 
 		atomic_set(&pdu->state, PVBLK_RQ_IDLE);
-		pvblk_unmap(&pdu->req);
+		pvblk_unmap(pd, &pdu->req);
 		if (err == -EIO) {
 			atomic64_inc(&pd->stats.errors);
 			blk_mq_end_request(rq, BLK_STS_IOERR);
@@ -428,7 +449,7 @@ static void pvblk_complete_rq(struct request *rq)
 {
 	struct pvblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
-	pvblk_unmap(&pdu->req);
+	pvblk_unmap(rq->q->queuedata, &pdu->req);
 	blk_mq_end_request(rq, pdu->result);
 }
 
@@ -440,7 +461,7 @@ static void pvblk_complete_batch(struct io_comp_batch *iob)
 	rq_list_for_each(&iob->req_list, rq) {
 		struct pvblk_pdu *pdu = blk_mq_rq_to_pdu(rq);
 
-		pvblk_unmap(&pdu->req);
+		pvblk_unmap(rq->q->queuedata, &pdu->req);
 	}
 	blk_mq_end_request_batch(iob);
 }
@@ -678,6 +699,20 @@ static int pvblk_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 
 static void pvblk_free_dev(struct pvblk_dev *pd)
 {
+	long left = 0;
+	int cpu;
+
+	/* Every request has ended: none may hold a mapping still. */
+	for_each_possible_cpu(cpu)
+		left += *per_cpu_ptr(pd->mapped, cpu);
+	if (left > 0)
+		pr_err("disk %d freed with %ld requests still mapped\n",
+		       pd->index, left);
+	else if (left < 0)
+		pr_err("disk %d freed with %ld more unmaps than maps\n",
+		       pd->index, -left);
+	atomic_long_add(left, &pvblk_left_mapped);
+	free_percpu(pd->mapped);
 	if (pd->index >= 0)
 		ida_free(&pvblk_index_ida, pd->index);
 	mutex_destroy(&pd->lock);
@@ -685,6 +720,8 @@ static void pvblk_free_dev(struct pvblk_dev *pd)
 	free_percpu(pd->stats.requests);
 	kfree(pd->hctx);
 	kfree(pd);
+	/* KUnit reads pvblk_left_mapped once it sees the disk gone. */
+	smp_mb__before_atomic();
 	atomic_dec(&pvblk_live_devs);
 }
 
@@ -932,7 +969,10 @@ struct pvblk_dev *pvblk_alloc(struct device *dev,
 	if (!pd)
 		return NULL;
 	pd->stats.requests = alloc_percpu(u64);
-	if (!pd->stats.requests) {
+	pd->mapped = alloc_percpu(long);
+	if (!pd->stats.requests || !pd->mapped) {
+		free_percpu(pd->mapped);
+		free_percpu(pd->stats.requests);
 		kfree(pd);
 		return NULL;
 	}

@@ -218,6 +218,11 @@ struct pvblk_dev {
 	struct blk_mq_hw_ctx **hctx;	/* by queue id, for pvblk_queue_full() */
 	struct pvblk_geometry geo;
 	struct pvblk_stats stats;
+	/*
+	 * Requests pvblk_prep_rq() mapped that pvblk_unmap() has not yet
+	 * released, summed when the disk is freed (the KUnit leak check).
+	 */
+	long __percpu *mapped;
 };
 
 /* limits.c: from untrusted parameters to block layer limits. */
@@ -259,6 +264,7 @@ void pvblk_unfreeze(struct pvblk_dev *pd);
 struct request *pvblk_to_rq(struct pvblk_req *req);
 #if IS_ENABLED(CONFIG_KUNIT)
 int pvblk_kunit_live_devs(void);
+long pvblk_kunit_left_mapped(void);
 void pvblk_batch_issued(struct pvblk_dev *pd, unsigned int qid,
 			unsigned int n);
 #endif

@@ -97,6 +97,7 @@ struct tb {
 
 	/* Where the case started. */
 	int live_devs;
+	long left_mapped;
 	bool taint_warn;
 	int debug_locks;
 	bool once;
@@ -185,6 +186,7 @@ static struct tb *tb_new(struct kunit *test)
 	/* After the disk is gone (which lets a waiting submitter go on). */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tb_flush_submits, tb), 0);
 	tb->live_devs = pvblk_kunit_live_devs();
+	tb->left_mapped = pvblk_kunit_left_mapped();
 	tb->taint_warn = test_taint(TAINT_WARN);
 	tb->debug_locks = debug_locks;
 	return tb;
@@ -599,6 +601,10 @@ static void tb_finish(struct tb *tb)
 		msleep(20);
 	KUNIT_EXPECT_EQ_MSG(tb->test, pvblk_kunit_live_devs(), tb->live_devs,
 			    "a disk was not freed");
+	/* Its disk's count was added before the disk was counted gone. */
+	smp_rmb();
+	KUNIT_EXPECT_EQ_MSG(tb->test, pvblk_kunit_left_mapped(), tb->left_mapped,
+			    "a freed disk's requests kept their ranges or scatterlists");
 	KUNIT_EXPECT_EQ_MSG(tb->test, debug_locks, tb->debug_locks,
 			    "lockdep turned itself off");
 	KUNIT_EXPECT_EQ_MSG(tb->test, test_taint(TAINT_WARN), tb->taint_warn,
