@@ -283,7 +283,11 @@ sync)
 	fi
 	was=$(sed -n 's/^Base: //p' "$PATCHES/0000-cover-letter.patch")
 	now=$(sed -n 's/^Base: //p' "$tmp/0000-cover-letter.patch")
+	n=$(cat "$PATCHES"/*.patch | grep -c -e '^Base: Linux ' -e '^base-commit: ')
+	m=$(cat "$tmp"/*.patch | grep -c -e '^Base: Linux ' -e '^base-commit: ')
 	rm -rf "$tmp" "$tmp.diff"
+	[ "$n" = "$m" ] ||
+		die "patches/ is out of date with the sources: $n Base:/base-commit: lines, $m made (run 'make patches')"
 	if [ "$was" != "$now" ]; then
 		stage "patches: patches/ is in sync with the sources, made on another base ($was; here: $now)"
 	else

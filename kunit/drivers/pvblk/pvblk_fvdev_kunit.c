@@ -604,7 +604,7 @@ static void tb_finish(struct tb *tb)
 	/* Its disk's count was added before the disk was counted gone. */
 	smp_rmb();
 	KUNIT_EXPECT_EQ_MSG(tb->test, pvblk_kunit_left_mapped(), tb->left_mapped,
-			    "a freed disk's requests kept their ranges or scatterlists");
+			    "a freed disk's requests were not unmapped exactly once");
 	KUNIT_EXPECT_EQ_MSG(tb->test, debug_locks, tb->debug_locks,
 			    "lockdep turned itself off");
 	KUNIT_EXPECT_EQ_MSG(tb->test, test_taint(TAINT_WARN), tb->taint_warn,

@@ -184,7 +184,9 @@ ctd_cause() { # LEADER COMM TRACE
 	FNR == NR {
 		if (/ sys_enter: NR 15 / && / \[[0-9]+\] .* [0-9]+\.[0-9]+: sys_enter: /) {
 			s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
-			t = s; sub(/^.*-/, "", t); anyret[t] = 1
+			t = s; sub(/^.*-/, "", t); c = s; sub(/-[0-9]+$/, "", c)
+			if (c == C)
+				anyret[t] = 1
 		}
 		next
 	}
@@ -396,9 +398,9 @@ copy_tools() {
 		export PATH=$td/bin TZ=UTC0 TZDIR=$td
 		cur=$(cat $cs/current_clocksource)
 		out=$(taskset -c 1 $td/clock-bench 100000 2>&1)
-		$td/inconsistency-check -c 1 -t 2 > "$tmp/st.out" 2>&1
+		$td/inconsistency-check -c 1 -t 2 > $td/st.out 2>&1
 		rc=$?
-		{ echo "$out"; tail -n 3 "$tmp/st.out"; } | sed 's/^/# /'
+		{ echo "$out"; tail -n 3 $td/st.out; } | sed 's/^/# /'
 		[ "$cur" = pvclock ] && echo "$out" | grep -q '^calls 100000 ' &&
 			[ $rc = 0 ] && exit 0
 		echo "# clocksource $cur, $(echo "$out" | tail -n 1)," \
