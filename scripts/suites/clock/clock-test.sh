@@ -181,12 +181,16 @@ ctd_cause() { # LEADER COMM TRACE
 	# has not returned from its handler, and returns from one somewhere
 	# in the trace (anyret, the first of the two passes over it).
 	function blocked(t) { return (t in last) && (t in anyret) && !((t in ret) && ret[t] >= last[t]) }
+	# The task a line of the trace is written in: tid and comm.
+	function task() {
+		s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
+		tid = s; sub(/^.*-/, "", tid); comm = s; sub(/-[0-9]+$/, "", comm)
+	}
 	FNR == NR {
 		if (/ sys_enter: NR 15 / && / \[[0-9]+\] .* [0-9]+\.[0-9]+: sys_enter: /) {
-			s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
-			t = s; sub(/^.*-/, "", t); c = s; sub(/-[0-9]+$/, "", c)
-			if (c == C)
-				anyret[t] = 1
+			task()
+			if (comm == C)
+				anyret[tid] = 1
 		}
 		next
 	}
@@ -196,8 +200,7 @@ ctd_cause() { # LEADER COMM TRACE
 	}
 	/LOST [0-9]+ EVENTS/ { print "the trace lost events"; bad = 1; exit }
 	{
-		s = $0; sub(/^ +/, "", s); sub(/ +\[[0-9]+\] .*$/, "", s)
-		tid = s; sub(/^.*-/, "", tid); comm = s; sub(/-[0-9]+$/, "", comm)
+		task()
 		# The context: "." in a task, h, H or s in an interrupt, which
 		# runs in whichever task the CPU had.
 		fl = $0; sub(/^.* +\[[0-9]+\] +/, "", fl); ctx = substr(fl, 3, 1)
