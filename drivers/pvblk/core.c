@@ -88,12 +88,6 @@ static inline struct pvblk_pdu *to_pdu(struct pvblk_req *req)
 	return container_of(req, struct pvblk_pdu, req);
 }
 
-struct request *pvblk_to_rq(struct pvblk_req *req)
-{
-	return blk_mq_rq_from_pdu(to_pdu(req));
-}
-EXPORT_SYMBOL_GPL(pvblk_to_rq);
-
 /* Take a request back from the device; false if someone else did. */
 static bool pvblk_claim(struct pvblk_pdu *pdu)
 {

@@ -261,7 +261,6 @@ void pvblk_update_capacity(struct pvblk_dev *pd, u64 capacity);
 void pvblk_update_writeback(struct pvblk_dev *pd, bool writeback);
 void pvblk_freeze(struct pvblk_dev *pd);
 void pvblk_unfreeze(struct pvblk_dev *pd);
-struct request *pvblk_to_rq(struct pvblk_req *req);
 #if IS_ENABLED(CONFIG_KUNIT)
 int pvblk_kunit_live_devs(void);
 long pvblk_kunit_left_mapped(void);

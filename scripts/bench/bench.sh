@@ -13,7 +13,9 @@
 #        vblk), and virtio_blk and emulated AHCI in Debian's own 6.12
 #        kernel, on native and kvm, BENCH_REPS times (default 3;
 #        BENCH_BLK="pvx:pvblk pvx-vblk:virtio_blk" picks kernel:driver
-#        pairs among those four); on kvm
+#        pairs among those four; BENCH_BLK_BEFORE=REV adds pvx-before:
+#        the bench kernel with drivers/pvblk/ as at git revision REV,
+#        scripts/bench/blk-before.sh); on kvm
 #        also L1 KVM exits per I/O and per second idle, read from L1's
 #        debugfs while the guest runs.
 # hooks: on kvm, the same bench kernel with pvx on and with pvx=off: L1 KVM
@@ -90,6 +92,13 @@ if [[ ",$parts," = *,blk,* ]]; then
 	# pvblk's place: the reference, which isolates the driver.
 	bench_kernel=$(bash "$PVX_ROOT/scripts/build.sh" bench)
 	vblk_kernel=$(bash "$PVX_ROOT/scripts/build.sh" vblk)
+	# pvblk as it was at a git revision (before a change), same tree.
+	blk_kernels="pvx:pvblk pvx-vblk:virtio_blk stock:virtio_blk stock:ahci"
+	if [ -n "${BENCH_BLK_BEFORE:-}" ]; then
+		before_kernel=$(bash "$PVX_ROOT/scripts/bench/blk-before.sh" "$BENCH_BLK_BEFORE")
+		before_desc=$(cat "${before_kernel%/arch/x86/boot/bzImage}/.pvx-done")
+		blk_kernels="pvx-before:pvblk $blk_kernels"
+	fi
 	img=$RESULTS/bench-disk.img
 	stage "bench: blk: 256 MiB disk image"
 	dd if=/dev/urandom of="$img" bs=1M count=256 status=none
@@ -98,7 +107,7 @@ if [[ ",$parts," = *,blk,* ]]; then
 	reps=${BENCH_REPS:-3}
 	for rep in $(seq "$reps"); do
 		for platform in ${BENCH_PLATFORMS:-native kvm}; do
-			for cfg in ${BENCH_BLK:-pvx:pvblk pvx-vblk:virtio_blk stock:virtio_blk stock:ahci}; do
+			for cfg in ${BENCH_BLK:-$blk_kernels}; do
 				kname=${cfg%:*}
 				drv=${cfg#*:}
 				model=virtio
@@ -107,6 +116,7 @@ if [[ ",$parts," = *,blk,* ]]; then
 				case $kname in
 				pvx) kernel=$bench_kernel ;;
 				pvx-vblk) kernel=$vblk_kernel ;;
+				pvx-before) kernel=${before_kernel:?BENCH_BLK_BEFORE=REV names the driver} ;;
 				stock) kernel= guest=stock ;;
 				esac
 				name=blk-$platform-$kname-$drv-$rep
@@ -192,6 +202,8 @@ fi
 		echo "(Debian's 6.12). IOPS are the median of the repetitions (each"
 		echo "repetition boots every kernel once, side by side), with their range;"
 		echo "ratios are medians against pvx-vblk's on the same platform and job."
+		[ -z "${before_desc:-}" ] ||
+			echo "pvx-before: the bench build with drivers/pvblk/ of $before_desc."
 		echo
 		python3 "$PVX_ROOT/scripts/bench/blk-table.py" "$blk_csv"
 		echo

@@ -13,7 +13,7 @@ import csv
 import statistics
 import sys
 
-COLORS = {"pvx:pvblk": "#2b6cb0", "pvx-vblk:virtio_blk": "#718096",
+COLORS = {"pvx-before:pvblk": "#90cdf4", "pvx:pvblk": "#2b6cb0", "pvx-vblk:virtio_blk": "#718096",
           "stock:virtio_blk": "#a0aec0", "stock:ahci": "#dd6b20"}
 REF = "pvx-vblk:virtio_blk"
 

@@ -138,7 +138,7 @@ tree=$PVX_CACHE/tree
 # the platform or of pvx's boot options: they run on native, kvm and the
 # pvblk boots. The other boots leave them out (KUNIT_FAST_APPEND) and
 # must run the rest (KUNIT_FAST).
-KUNIT_FAST="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_request pvblk_virtio"
+KUNIT_FAST="pvx_detect pvx_hooks pvx_patch pvclock_core pvblk_limits pvblk_request pvblk_core pvblk_virtio"
 KUNIT_BUILTIN="$KUNIT_FAST pvblk_fvdev"
 KUNIT_FAST_APPEND="kunit.filter=speed>slow"
 . "$PVX_ROOT/scripts/check/t-guest.sh"
@@ -1080,7 +1080,7 @@ if part patches; then
 			fi
 			# Their KUnit cases count with the others; these suites
 			# must have run from their modules.
-			ktap_results modules native pvx_detect pvclock_core pvblk_limits pvblk_request pvblk_virtio
+			ktap_results modules native pvx_detect pvclock_core pvblk_limits pvblk_request pvblk_core pvblk_virtio
 		fi
 	fi
 fi

@@ -85,6 +85,7 @@ struct tb {
 	unsigned int id_len;
 
 	/* What the device saw. */
+	atomic_t writes;
 	atomic_t flushes;
 	atomic_t discards;
 	atomic_t write_zeroes;
@@ -97,6 +98,7 @@ struct tb {
 
 	/* Where the case started. */
 	int live_devs;
+	int live_fvdevs;
 	long left_mapped;
 	bool taint_warn;
 	int debug_locks;
@@ -155,6 +157,21 @@ static void tb_flush_submits(void *data)
 		flush_work(&tb->io[i].submit);
 }
 
+/*
+ * The last action: the harness has unplugged the device and dropped its
+ * own reference, so only a reference the driver kept holds it now.
+ */
+static void tb_check_released(void *data)
+{
+	struct tb *tb = data;
+	unsigned long end = jiffies + msecs_to_jiffies(TB_WAIT_MS);
+
+	while (fvdev_live_count() != tb->live_fvdevs && time_before(jiffies, end))
+		msleep(20);
+	KUNIT_EXPECT_EQ_MSG(tb->test, fvdev_live_count(), tb->live_fvdevs,
+			    "the driver kept a reference to the virtio device");
+}
+
 static struct tb *tb_new(struct kunit *test)
 {
 	struct tb *tb = kunit_kzalloc(test, sizeof(*tb), GFP_KERNEL);
@@ -175,6 +192,9 @@ static struct tb *tb_new(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(tb->attr_buf));
 	tb->spare = kunit_kzalloc(test, sizeof(*tb->spare), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tb->spare);
+	tb->live_fvdevs = fvdev_live_count();
+	/* Registered before the device's actions: runs after them. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tb_check_released, tb), 0);
 	for (i = 0; i < TB_IOS; i++) {
 		tb->io[i].page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		KUNIT_ASSERT_NOT_NULL(test, tb->io[i].page);
@@ -256,6 +276,7 @@ static int tb_serve(struct tb *tb, const struct fvdev_chain *c)
 			status = VIRTIO_BLK_S_IOERR;
 		break;
 	case VIRTIO_BLK_T_OUT:
+		atomic_inc(&tb->writes);
 		if (!tb_copy(tb, c, sector, true))
 			status = VIRTIO_BLK_S_IOERR;
 		break;
@@ -509,9 +530,13 @@ static struct tio *tb_submit(struct tb *tb, unsigned int i, blk_opf_t op,
 	return tb_submit_to(tb, tb->disk->part0, i, op, sector, bytes);
 }
 
-/* From a worker: where submit_bio() waits (a suspended disk's queue). */
-static struct tio *tb_submit_async(struct tb *tb, unsigned int i, blk_opf_t op,
-				   sector_t sector, unsigned int bytes)
+/*
+ * From a worker, on @cpu (or any, WORK_CPU_UNBOUND): where submit_bio()
+ * waits (a suspended disk's queue, no tag left).
+ */
+static struct tio *tb_submit_async_on(struct tb *tb, int cpu, unsigned int i,
+				      blk_opf_t op, sector_t sector,
+				      unsigned int bytes)
 {
 	struct tio *t = &tb->io[i];
 
@@ -520,8 +545,17 @@ static struct tio *tb_submit_async(struct tb *tb, unsigned int i, blk_opf_t op,
 	t->bio = tb_bio(tb, tb->disk->part0, i, op, sector, bytes);
 	get_device(disk_to_dev(tb->disk));
 	get_device(&tb->d->vdev.dev);
-	queue_work(system_unbound_wq, &t->submit);
+	if (cpu == WORK_CPU_UNBOUND)
+		queue_work(system_unbound_wq, &t->submit);
+	else
+		queue_work_on(cpu, system_wq, &t->submit);
 	return t;
+}
+
+static struct tio *tb_submit_async(struct tb *tb, unsigned int i, blk_opf_t op,
+				   sector_t sector, unsigned int bytes)
+{
+	return tb_submit_async_on(tb, WORK_CPU_UNBOUND, i, op, sector, bytes);
 }
 
 /* Whether the bio ended within @ms; its status in *@st. */
@@ -1297,6 +1331,72 @@ static void pvblk_fvdev_plug_ring_full(struct kunit *test)
 	tb_finish(tb);
 }
 
+/*
+ * Behind a stopped queue, with no I/O scheduler, requests wait in the
+ * submitting CPU's software queue: a bio that continues one of them
+ * joins it there (BLK_MQ_F_SHOULD_MERGE) and takes no request of its own.
+ * The device sees one write where three bios were sent after its ring
+ * filled.
+ */
+static void pvblk_fvdev_merge_behind_full_ring(struct kunit *test)
+{
+	const blk_opf_t write = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
+	struct tb *tb = tb_new(test);
+	struct fvdev_chain *c = tb_chain(tb);
+	unsigned int i, q, ended = 0;
+	unsigned long end;
+	struct tio *t;
+	int cpu;
+
+	test->priv = tb;
+	tb->nvqs = 2;
+	tb_small_ring(tb);
+	if (tb->disk->queue->elevator)
+		kunit_skip(test, "one queue (one CPU): an I/O scheduler merges instead");
+	/* Four tags: two reads fill the ring, io[2] finds it full. */
+	KUNIT_ASSERT_EQ(test, tb->pd->tag_set.queue_depth, tb->num / 2);
+	for (i = 2; i < 5; i++)
+		get_random_bytes(page_address(tb->io[i].page), PAGE_SIZE);
+	migrate_disable();
+	cpu = raw_smp_processor_id();
+	q = tb->pd->tag_set.map[HCTX_TYPE_DEFAULT].mq_map[cpu];
+	tb_submit(tb, 0, REQ_OP_READ, 0, PAGE_SIZE);
+	tb_submit(tb, 1, REQ_OP_READ, 64, PAGE_SIZE);
+	tb_submit(tb, 2, write, 128, PAGE_SIZE);
+	/* The queue is stopped: io[3] waits in this CPU's software queue. */
+	tb_submit(tb, 3, write, 256, PAGE_SIZE);
+	migrate_enable();
+	KUNIT_EXPECT_GE(test, atomic64_read(&tb->pd->stats.ring_full), 1);
+	/*
+	 * The last tag is taken: without the merge io[4] waits for one in
+	 * submit_bio(). From a worker on the same CPU (the same software
+	 * queue), while this thread plays the device.
+	 */
+	t = tb_submit_async_on(tb, cpu, 4, write, 256 + PAGE_SECTORS, PAGE_SIZE);
+	end = jiffies + msecs_to_jiffies(TB_WAIT_MS);
+	while (work_busy(&t->submit) && time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_FALSE_MSG(test, work_busy(&t->submit),
+			       "a bio that continues a waiting request waited for a tag");
+	end = jiffies + msecs_to_jiffies(5 * TB_WAIT_MS);
+	while (ended < 5 && time_before(jiffies, end)) {
+		tb_complete_next(tb, q, c);
+		for (ended = 0, i = 0; i < 5; i++)
+			ended += atomic_read(&tb->io[i].ends);
+	}
+	for (i = 0; i < 5; i++)
+		tb_expect_end(tb, &tb->io[i], BLK_STS_OK);
+	KUNIT_EXPECT_MEMEQ(test, tb->store + 128 * SECTOR_SIZE,
+			   page_address(tb->io[2].page), PAGE_SIZE);
+	KUNIT_EXPECT_MEMEQ(test, tb->store + 256 * SECTOR_SIZE,
+			   page_address(tb->io[3].page), PAGE_SIZE);
+	KUNIT_EXPECT_MEMEQ(test, tb->store + (256 + PAGE_SECTORS) * SECTOR_SIZE,
+			   page_address(tb->io[4].page), PAGE_SIZE);
+	/* io[2] alone, io[3] and io[4] as one. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&tb->writes), 2);
+	tb_finish(tb);
+}
+
 /* ---- cases: removal ------------------------------------------------ */
 
 /*
@@ -1705,6 +1805,7 @@ static struct kunit_case pvblk_fvdev_cases[] = {
 	KUNIT_CASE_PARAM(pvblk_fvdev_kick_fails_on_full_ring, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_plug_one_kick, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_plug_ring_full, tb_ring_gen_params),
+	KUNIT_CASE_PARAM(pvblk_fvdev_merge_behind_full_ring, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_surprise_remove_stopped_hctx, tb_ring_gen_params),
 	KUNIT_CASE_PARAM(pvblk_fvdev_surprise_remove_reset_before_cancel,
 			 tb_ring_gen_params),

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for pvblk: device parameter validation, request mapping,
- * status mapping, and the virtio transport against a fake config space.
+ * status mapping, the core against a transport that reports a request
+ * twice, and the virtio transport against a fake config space.
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
+#include <linux/delay.h>
+#include <linux/panic.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
+#include <linux/workqueue.h>
 
 #include "pvblk_virtio.h"
 
@@ -493,6 +497,201 @@ static struct kunit_suite pvblk_request_suite = {
 	.test_cases = pvblk_request_cases,
 };
 
+/* ---- the core against a transport that reports a request twice ----- */
+
+/*
+ * A transport in memory: it keeps what the core queues and completes it
+ * from a worker, or holds it for the test (which then plays the device).
+ * Blkif ids come from the backend: a Xen transport can be told about a
+ * request twice, and the core's per-request state is what refuses the
+ * second report. The virtio core's own checks stop a virtio device from
+ * doing that (pvblk_fvdev's used_id cases).
+ */
+#define FT_SLOTS	8
+
+struct ft {
+	struct pvblk_dev *pd;
+	spinlock_t lock;		/* held[], nheld */
+	struct pvblk_req *held[FT_SLOTS];
+	unsigned int nheld;
+	bool hold;
+	struct work_struct work;
+};
+
+static void ft_work(struct work_struct *work)
+{
+	struct ft *ft = container_of(work, struct ft, work);
+	struct pvblk_req *req;
+
+	for (;;) {
+		scoped_guard(spinlock_irq, &ft->lock) {
+			req = ft->nheld ? ft->held[--ft->nheld] : NULL;
+		}
+		if (!req)
+			break;
+		pvblk_complete(ft->pd, req, PVBLK_S_OK, NULL);
+	}
+	pvblk_queue_ready(ft->pd, 0);
+}
+
+static int ft_queue(struct pvblk_dev *pd, unsigned int qid,
+		    struct pvblk_req *req, bool last)
+{
+	struct ft *ft = pd->transport;
+	unsigned long flags;
+	int err = 0;
+
+	spin_lock_irqsave(&ft->lock, flags);
+	if (ft->nheld == FT_SLOTS) {
+		pvblk_queue_full(pd, qid);
+		err = -ENOSPC;
+	} else {
+		ft->held[ft->nheld++] = req;
+		if (!READ_ONCE(ft->hold))
+			queue_work(system_wq, &ft->work);
+	}
+	spin_unlock_irqrestore(&ft->lock, flags);
+	return err;
+}
+
+static void ft_kick(struct pvblk_dev *pd, unsigned int qid)
+{
+}
+
+/* Nothing the device holds completes after this. */
+static void ft_stop(struct pvblk_dev *pd)
+{
+	struct ft *ft = pd->transport;
+
+	cancel_work_sync(&ft->work);
+}
+
+static const struct pvblk_transport_ops ft_ops = {
+	.queue	= ft_queue,
+	.kick	= ft_kick,
+	.stop	= ft_stop,
+};
+
+struct ft_io {
+	struct completion done;
+	atomic_t ends;
+	blk_status_t status;
+};
+
+static void ft_end_io(struct bio *bio)
+{
+	struct ft_io *io = bio->bi_private;
+
+	io->status = bio->bi_status;
+	atomic_inc(&io->ends);
+	complete(&io->done);
+	bio_put(bio);
+}
+
+static void ft_free_page(void *page)
+{
+	__free_page(page);
+}
+
+/*
+ * The device completes a read, then reports it again, completed and
+ * failed: both reports are refused, the bio ends once, nothing warns
+ * and the disk goes away with nothing left mapped.
+ */
+static void pvblk_core_completed_twice(struct kunit *test)
+{
+	struct pvblk_params p = {
+		.capacity = 2048,
+		.max_transport_segs = 16,
+		.max_dma_size = SZ_1M,
+	};
+	int live = pvblk_kunit_live_devs();
+	long mapped = pvblk_kunit_left_mapped();
+	bool warned = test_taint(TAINT_WARN);
+	unsigned long end;
+	struct pvblk_req *req;
+	struct device *dev;
+	struct ft_io io;
+	struct page *page;
+	struct bio *bio;
+	struct ft *ft;
+
+	ft = kunit_kzalloc(test, sizeof(*ft), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ft);
+	spin_lock_init(&ft->lock);
+	INIT_WORK(&ft->work, ft_work);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ft_free_page, page), 0);
+	dev = kunit_device_register(test, "pvblk-core");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+
+	ft->pd = pvblk_alloc(dev, &ft_ops, ft, 0);
+	KUNIT_ASSERT_NOT_NULL(test, ft->pd);
+	if (pvblk_setup_disk(ft->pd, &p, 1, 0, FT_SLOTS) ||
+	    pvblk_register_disk(ft->pd)) {
+		pvblk_release(ft->pd);
+		KUNIT_FAIL_AND_ABORT(test, "the disk could not be set up");
+	}
+
+	WRITE_ONCE(ft->hold, true);
+	init_completion(&io.done);
+	atomic_set(&io.ends, 0);
+	bio = bio_alloc(ft->pd->disk->part0, 1, REQ_OP_READ, GFP_KERNEL);
+	bio->bi_iter.bi_sector = 8;
+	__bio_add_page(bio, page, PAGE_SIZE, 0);
+	bio->bi_end_io = ft_end_io;
+	bio->bi_private = &io;
+	submit_bio(bio);
+	end = jiffies + msecs_to_jiffies(2000);
+	for (;;) {
+		scoped_guard(spinlock_irq, &ft->lock) {
+			req = ft->nheld ? ft->held[--ft->nheld] : NULL;
+		}
+		if (req || !time_before(jiffies, end))
+			break;
+		usleep_range(1000, 2000);
+	}
+	if (req) {
+		pvblk_complete(ft->pd, req, PVBLK_S_OK, NULL);
+		KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&io.done,
+								    msecs_to_jiffies(2000)));
+		/* The same request again, as a backend may send it. */
+		pvblk_complete(ft->pd, req, PVBLK_S_OK, NULL);
+		pvblk_fail_request(ft->pd, req, "a second answer");
+		msleep(100);
+		KUNIT_EXPECT_EQ(test, atomic_read(&io.ends), 1);
+		KUNIT_EXPECT_EQ(test, blk_status_to_errno(io.status), 0);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&ft->pd->stats.bad_completions), 2);
+	} else {
+		KUNIT_FAIL(test, "no request reached the transport");
+	}
+
+	WRITE_ONCE(ft->hold, false);
+	queue_work(system_wq, &ft->work);
+	pvblk_remove(ft->pd, false);
+	pvblk_release(ft->pd);
+	end = jiffies + msecs_to_jiffies(2000);
+	while (pvblk_kunit_live_devs() != live && time_before(jiffies, end))
+		msleep(20);
+	KUNIT_EXPECT_EQ_MSG(test, pvblk_kunit_live_devs(), live, "the disk was not freed");
+	/* Its count was added before the disk was counted gone. */
+	smp_rmb();
+	KUNIT_EXPECT_EQ_MSG(test, pvblk_kunit_left_mapped(), mapped,
+			    "the request was not unmapped exactly once");
+	KUNIT_EXPECT_EQ_MSG(test, test_taint(TAINT_WARN), warned, "the kernel warned");
+}
+
+static struct kunit_case pvblk_core_cases[] = {
+	KUNIT_CASE(pvblk_core_completed_twice),
+	{}
+};
+
+static struct kunit_suite pvblk_core_suite = {
+	.name = "pvblk_core",
+	.test_cases = pvblk_core_cases,
+};
+
 /* ---- virtio transport against a fake config space ------------------ */
 
 struct fake_vdev {
@@ -717,7 +916,7 @@ static struct kunit_suite pvblk_virtio_suite = {
 };
 
 kunit_test_suites(&pvblk_limits_suite, &pvblk_request_suite,
-		  &pvblk_virtio_suite);
+		  &pvblk_core_suite, &pvblk_virtio_suite);
 
 MODULE_DESCRIPTION("KUnit tests for pvblk");
 MODULE_LICENSE("GPL");

@@ -674,12 +674,12 @@ static int fvdev_setup_vq(struct fvdev *d, struct fvdev_vq *fq, bool packed,
 	return 0;
 }
 
-static void fvdev_del_vqs(struct virtio_device *vdev)
+/* Returns how many virtqueues there were. */
+static unsigned int fvdev_drop_vqs(struct fvdev *d)
 {
-	struct fvdev *d = to_fvdev(vdev);
 	struct virtqueue *vq;
 	struct fvdev_vq *fq;
-	unsigned int i;
+	unsigned int i, found = 0;
 
 	for (i = 0; i < d->nvqs; i++) {
 		fq = &d->vq[i];
@@ -690,12 +690,23 @@ static void fvdev_del_vqs(struct virtio_device *vdev)
 		}
 		if (!vq)
 			continue;
+		found++;
 		cancel_work_sync(&fq->kick_work);
 		cancel_work_sync(&fq->cpu_irq);
 		fvdev_irq_sync(fq);
 		vring_del_virtqueue(vq);
 		fvdev_free_ring(fq);
 	}
+	return found;
+}
+
+static void fvdev_del_vqs(struct virtio_device *vdev)
+{
+	struct fvdev *d = to_fvdev(vdev);
+
+	/* A second del_vqs: virtio_mmio would free its interrupt again. */
+	if (!fvdev_drop_vqs(d))
+		fvdev_violation(d, "del_vqs with no virtqueue to delete");
 }
 
 static int fvdev_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
@@ -723,7 +734,7 @@ static int fvdev_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		err = q < d->nvqs ? fvdev_setup_vq(d, &d->vq[q], packed,
 						   &vqs_info[i]) : -ENOENT;
 		if (err) {
-			fvdev_del_vqs(vdev);
+			fvdev_drop_vqs(d);
 			return err;
 		}
 		vqs[i] = d->vq[q++].vq;

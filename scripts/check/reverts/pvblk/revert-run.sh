@@ -1,5 +1,6 @@
 #!/bin/bash
 # revert-run.sh NAME DIFF...: build the test kernel with DIFFs applied in the tree, boot native with only pvblk_fvdev
+# (GLOB='pvblk_core*' picks other suites: kunit.filter_glob)
 set -u
 name=$1; shift
 root=$(cd "$(dirname "$0")/../../../.." && pwd)
@@ -15,6 +16,6 @@ for d; do patch -p1 -s -R < "$d"; done
 [ $brc = 0 ] || { echo "build failed: /tmp/rev-$name-build.log"; tail -5 /tmp/rev-$name-build.log; exit 1; }
 cd "$root" || exit 1
 rm -rf /tmp/rev-$name; mkdir -p /tmp/rev-$name
-TIMEOUT=600 APPEND='kunit.filter_glob=pvblk_fvdev*' CMD=true KERNEL=/tmp/bz-$name RESULTS=/tmp/rev-$name bash scripts/bed/boot.sh native rev > /tmp/rev-$name/boot.out 2>&1
+TIMEOUT=600 APPEND="kunit.filter_glob=${GLOB:-pvblk_fvdev*}" CMD=true KERNEL=/tmp/bz-$name RESULTS=/tmp/rev-$name bash scripts/bed/boot.sh native rev > /tmp/rev-$name/boot.out 2>&1
 echo "boot rc=$?"
-grep -aE '^\[ *[0-9.]+\] +(not )?ok [0-9]+ pvblk_fvdev|# pvblk_fvdev: pass|Totals' /tmp/rev-$name/rev.kernel.log | grep -av '^\[ *[0-9.]*\]     ok ' | head -60
+grep -aE '^\[ *[0-9.]+\] +(not )?ok [0-9]+ pvblk_|# pvblk_[a-z]*: pass|Totals' /tmp/rev-$name/rev.kernel.log | grep -av '^\[ *[0-9.]*\]     ok ' | head -60
