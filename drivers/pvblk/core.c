@@ -46,6 +46,7 @@ module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth, "Requests per hardware queue (0: the ring size)");
 
 static int pvblk_major;
+static struct workqueue_struct *pvblk_wq;	/* broken queues' teardown */
 static DEFINE_IDA(pvblk_index_ida);
 
 /*
@@ -53,9 +54,10 @@ static DEFINE_IDA(pvblk_index_ida);
  * requests freed disks still held mapped.
  */
 static atomic_t pvblk_live_devs = ATOMIC_INIT(0);
-static atomic_long_t pvblk_left_mapped = ATOMIC_LONG_INIT(0);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+static atomic_long_t pvblk_left_mapped = ATOMIC_LONG_INIT(0);
+
 int pvblk_kunit_live_devs(void)
 {
 	return atomic_read(&pvblk_live_devs);
@@ -67,6 +69,54 @@ long pvblk_kunit_left_mapped(void)
 	return atomic_long_read(&pvblk_left_mapped);
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_kunit_left_mapped);
+
+/*
+ * The count of mapped requests costs a per-CPU operation each way on
+ * every request: only kernels that can run the leak check pay it.
+ */
+static bool pvblk_mapped_alloc(struct pvblk_dev *pd)
+{
+	pd->mapped = alloc_percpu(long);
+	return pd->mapped;
+}
+
+static void pvblk_count_mapped(struct pvblk_dev *pd, long n)
+{
+	this_cpu_add(*pd->mapped, n);
+}
+
+/* Every request has ended: none may hold a mapping still. */
+static void pvblk_mapped_free(struct pvblk_dev *pd)
+{
+	long left = 0;
+	int cpu;
+
+	if (!pd->mapped)
+		return;
+	for_each_possible_cpu(cpu)
+		left += *per_cpu_ptr(pd->mapped, cpu);
+	if (left > 0)
+		pr_err("disk %d freed with %ld requests still mapped\n",
+		       pd->index, left);
+	else if (left < 0)
+		pr_err("disk %d freed with %ld more unmaps than maps\n",
+		       pd->index, -left);
+	atomic_long_add(left, &pvblk_left_mapped);
+	free_percpu(pd->mapped);
+}
+#else
+static bool pvblk_mapped_alloc(struct pvblk_dev *pd)
+{
+	return true;
+}
+
+static void pvblk_count_mapped(struct pvblk_dev *pd, long n)
+{
+}
+
+static void pvblk_mapped_free(struct pvblk_dev *pd)
+{
+}
 #endif
 
 enum pvblk_rq_state {
@@ -103,6 +153,7 @@ static const char *const pvblk_cmd_names[] = {
 	[PVBLK_CMD_GET_ID]		= "get-id",
 	[PVBLK_CMD_DISCARD]		= "discard",
 	[PVBLK_CMD_WRITE_ZEROES]	= "write-zeroes",
+	[PVBLK_CMD_SECURE_ERASE]	= "secure-erase",
 };
 
 blk_status_t pvblk_status_to_blk(struct device *dev, enum pvblk_status s)
@@ -206,6 +257,9 @@ int pvblk_map_request(struct request *rq, struct pvblk_req *req,
 		return pvblk_map_ranges(rq, req, max_ranges,
 					(rq->cmd_flags & REQ_NOUNMAP) ?
 					0 : PVBLK_RANGE_UNMAP);
+	case REQ_OP_SECURE_ERASE:
+		req->type = PVBLK_CMD_SECURE_ERASE;
+		return pvblk_map_ranges(rq, req, max_ranges, 0);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -229,7 +283,7 @@ static void pvblk_free_map(struct pvblk_req *req)
 static void pvblk_unmap(struct pvblk_dev *pd, struct pvblk_req *req)
 {
 	pvblk_free_map(req);
-	this_cpu_dec(*pd->mapped);
+	pvblk_count_mapped(pd, -1);
 }
 
 static int pvblk_map_data(struct request_queue *q, struct request *rq,
@@ -238,8 +292,8 @@ static int pvblk_map_data(struct request_queue *q, struct request *rq,
 	unsigned short segs = blk_rq_nr_phys_segments(rq);
 	int err;
 
-	if (!segs || !blk_rq_bytes(rq) || req->type == PVBLK_CMD_DISCARD ||
-	    req->type == PVBLK_CMD_WRITE_ZEROES)
+	/* Requests with ranges carry no data pages. */
+	if (!segs || !blk_rq_bytes(rq) || req->ranges)
 		return 0;
 
 	req->sgt.sgl = req->sg;
@@ -270,7 +324,7 @@ static blk_status_t pvblk_prep_rq(struct pvblk_dev *pd, struct request *rq,
 		pvblk_free_map(req);
 		return BLK_STS_RESOURCE;
 	}
-	this_cpu_inc(*pd->mapped);
+	pvblk_count_mapped(pd, 1);
 	return BLK_STS_OK;
 }
 
@@ -572,7 +626,7 @@ EXPORT_SYMBOL_GPL(pvblk_queue_ready);
 void pvblk_queue_broken(struct pvblk_dev *pd, unsigned int qid)
 {
 	dev_err_ratelimited(pd->dev, "queue %u is broken\n", qid);
-	queue_work(system_wq, &pd->dead_work);
+	queue_work(pvblk_wq, &pd->dead_work);
 }
 EXPORT_SYMBOL_GPL(pvblk_queue_broken);
 
@@ -693,20 +747,7 @@ static int pvblk_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 
 static void pvblk_free_dev(struct pvblk_dev *pd)
 {
-	long left = 0;
-	int cpu;
-
-	/* Every request has ended: none may hold a mapping still. */
-	for_each_possible_cpu(cpu)
-		left += *per_cpu_ptr(pd->mapped, cpu);
-	if (left > 0)
-		pr_err("disk %d freed with %ld requests still mapped\n",
-		       pd->index, left);
-	else if (left < 0)
-		pr_err("disk %d freed with %ld more unmaps than maps\n",
-		       pd->index, -left);
-	atomic_long_add(left, &pvblk_left_mapped);
-	free_percpu(pd->mapped);
+	pvblk_mapped_free(pd);
 	if (pd->index >= 0)
 		ida_free(&pvblk_index_ida, pd->index);
 	mutex_destroy(&pd->lock);
@@ -963,9 +1004,8 @@ struct pvblk_dev *pvblk_alloc(struct device *dev,
 	if (!pd)
 		return NULL;
 	pd->stats.requests = alloc_percpu(u64);
-	pd->mapped = alloc_percpu(long);
-	if (!pd->stats.requests || !pd->mapped) {
-		free_percpu(pd->mapped);
+	if (!pd->stats.requests || !pvblk_mapped_alloc(pd)) {
+		pvblk_mapped_free(pd);
 		free_percpu(pd->stats.requests);
 		kfree(pd);
 		return NULL;
@@ -1135,14 +1175,15 @@ int pvblk_register_disk(struct pvblk_dev *pd)
 		return err;
 	pd->added = true;
 
-	dev_info(pd->dev, "%s: %llu sectors of %u bytes, %u queue(s) of %u, %u polled%s%s%s%s\n",
+	dev_info(pd->dev, "%s: %llu sectors of %u bytes, %u queue(s) of %u, %u polled%s%s%s%s%s\n",
 		 pd->disk->disk_name, (unsigned long long)get_capacity(pd->disk),
 		 queue_logical_block_size(q), pd->nr_queues,
 		 pd->tag_set.queue_depth, pd->nr_poll_queues,
 		 get_disk_ro(pd->disk) ? ", read-only" : "",
 		 pd->writeback ? ", write back" : "",
 		 q->limits.max_hw_discard_sectors ? ", discard" : "",
-		 q->limits.max_write_zeroes_sectors ? ", write zeroes" : "");
+		 q->limits.max_write_zeroes_sectors ? ", write zeroes" : "",
+		 q->limits.max_secure_erase_sectors ? ", secure erase" : "");
 	return 0;
 }
 EXPORT_SYMBOL_GPL(pvblk_register_disk);
@@ -1366,14 +1407,26 @@ EXPORT_SYMBOL_GPL(pvblk_unfreeze);
 
 static int __init pvblk_init(void)
 {
+	/*
+	 * Writeback may wait on a broken queue's requests: their teardown
+	 * must run under memory pressure too.
+	 */
+	pvblk_wq = alloc_workqueue("pvblk", WQ_MEM_RECLAIM, 0);
+	if (!pvblk_wq)
+		return -ENOMEM;
 	pvblk_major = register_blkdev(0, "pvblk");
-	return pvblk_major < 0 ? pvblk_major : 0;
+	if (pvblk_major < 0) {
+		destroy_workqueue(pvblk_wq);
+		return pvblk_major;
+	}
+	return 0;
 }
 
 static void __exit pvblk_exit(void)
 {
 	unregister_blkdev(pvblk_major, "pvblk");
 	ida_destroy(&pvblk_index_ida);
+	destroy_workqueue(pvblk_wq);
 }
 
 module_init(pvblk_init);

@@ -110,54 +110,97 @@ static u32 pvblk_cap_ranges(struct device *dev, const char *what, u32 segs)
 	return min_t(u32, segs, PVBLK_MAX_RANGES);
 }
 
+/*
+ * Secure erase: each of its three values must be set (as virtio_blk
+ * requires); without them the device is driven without secure erase.
+ */
+static u32 pvblk_secure_erase(struct device *dev, const struct pvblk_params *p,
+			      unsigned int lbs)
+{
+	if (!p->secure_erase)
+		return 0;
+	if (!p->max_secure_erase_sectors || !p->max_secure_erase_seg ||
+	    !p->secure_erase_sector_alignment) {
+		dev_warn(dev, "secure erase with a zero limit (%u sectors, %u ranges, alignment %u); not using it\n",
+			 p->max_secure_erase_sectors, p->max_secure_erase_seg,
+			 p->secure_erase_sector_alignment);
+		return 0;
+	}
+	return pvblk_cap_sectors(dev, "secure erase",
+				 p->max_secure_erase_sectors, lbs);
+}
+
+/*
+ * Discard and secure erase: the block layer splits both at one
+ * granularity and takes one count of ranges for both, so those are the
+ * smaller of the two devices' values, as virtio_blk takes them.
+ */
 static void pvblk_discard(struct device *dev, const struct pvblk_params *p,
 			  struct queue_limits *lim)
 {
 	unsigned int lbs = lim->logical_block_size;
-	u64 gran, max;
+	unsigned int pbs = lim->physical_block_size;
+	u32 align = 0, segs = 0;
+	u64 gran, max = 0;
 
 	if (p->discard) {
 		lim->max_hw_discard_sectors =
 			pvblk_cap_sectors(dev, "discard",
 					  p->max_discard_sectors, lbs);
-		lim->max_discard_segments =
-			pvblk_cap_ranges(dev, "discard", p->max_discard_seg);
-		gran = (u64)p->discard_sector_alignment << SECTOR_SHIFT;
-		if (!gran) {
-			gran = lbs;
-		} else if (gran < lbs || !is_power_of_2(gran) || gran > SZ_1G) {
-			dev_warn(dev, "discard alignment of %u sectors is not usable; using the block size\n",
-				 p->discard_sector_alignment);
-			gran = lbs;
-		}
-		/*
-		 * The block layer splits discards at the granularity and at
-		 * the maximum, and raises the granularity to the physical
-		 * block: one above the maximum would let a discard larger
-		 * than the maximum through.
-		 */
-		gran = max_t(u64, gran, lim->physical_block_size);
-		max = (u64)lim->max_hw_discard_sectors << SECTOR_SHIFT;
-		if (max && max < lim->physical_block_size) {
-			dev_warn(dev, "discard limit of %u sectors is below the %u-byte physical block; not using discard\n",
-				 lim->max_hw_discard_sectors,
-				 lim->physical_block_size);
-			lim->max_hw_discard_sectors = 0;
-			lim->max_discard_segments = 0;
-			gran = lbs;
-		} else if (max && gran > max) {
-			gran = rounddown_pow_of_two(max);
-			dev_warn(dev, "discard alignment of %u sectors is above the maximum of %u; using %llu bytes\n",
-				 p->discard_sector_alignment,
-				 lim->max_hw_discard_sectors,
-				 (unsigned long long)gran);
-		}
-		lim->discard_granularity = gran;
+		segs = pvblk_cap_ranges(dev, "discard", p->max_discard_seg);
+		align = p->discard_sector_alignment;
 	}
-	if (p->write_zeroes)
-		lim->max_write_zeroes_sectors =
-			pvblk_cap_sectors(dev, "write zeroes",
-					  p->max_write_zeroes_sectors, lbs);
+	lim->max_secure_erase_sectors = pvblk_secure_erase(dev, p, lbs);
+	if (lim->max_secure_erase_sectors) {
+		segs = min_not_zero(segs, pvblk_cap_ranges(dev, "secure erase",
+							   p->max_secure_erase_seg));
+		align = min_not_zero(align, p->secure_erase_sector_alignment);
+	}
+	if (!p->discard && !lim->max_secure_erase_sectors)
+		return;
+	lim->max_discard_segments = segs;
+
+	gran = (u64)align << SECTOR_SHIFT;
+	if (!gran) {
+		gran = lbs;
+	} else if (gran < lbs || !is_power_of_2(gran) || gran > SZ_1G) {
+		dev_warn(dev, "discard alignment of %u sectors is not usable; using the block size\n",
+			 align);
+		gran = lbs;
+	}
+	/*
+	 * The block layer splits discards at the granularity and at the
+	 * maximum, and raises the granularity to the physical block: one
+	 * above the maximum would let a discard larger than the maximum
+	 * through.
+	 */
+	gran = max_t(u64, gran, pbs);
+	if (lim->max_hw_discard_sectors &&
+	    ((u64)lim->max_hw_discard_sectors << SECTOR_SHIFT) < pbs) {
+		dev_warn(dev, "discard limit of %u sectors is below the %u-byte physical block; not using discard\n",
+			 lim->max_hw_discard_sectors, pbs);
+		lim->max_hw_discard_sectors = 0;
+	}
+	if (lim->max_secure_erase_sectors &&
+	    ((u64)lim->max_secure_erase_sectors << SECTOR_SHIFT) < pbs) {
+		dev_warn(dev, "secure erase limit of %u sectors is below the %u-byte physical block; not using secure erase\n",
+			 lim->max_secure_erase_sectors, pbs);
+		lim->max_secure_erase_sectors = 0;
+	}
+	if (lim->max_hw_discard_sectors)
+		max = (u64)lim->max_hw_discard_sectors << SECTOR_SHIFT;
+	if (lim->max_secure_erase_sectors)
+		max = min_not_zero(max, (u64)lim->max_secure_erase_sectors << SECTOR_SHIFT);
+	if (!max) {
+		lim->max_discard_segments = 0;
+		gran = lbs;
+	} else if (gran > max) {
+		gran = rounddown_pow_of_two(max);
+		dev_warn(dev, "discard alignment of %u sectors is above the maximum of %llu sectors; using %llu bytes\n",
+			 align, (unsigned long long)(max >> SECTOR_SHIFT),
+			 (unsigned long long)gran);
+	}
+	lim->discard_granularity = gran;
 }
 
 /**
@@ -221,6 +264,10 @@ int pvblk_validate(struct device *dev, const struct pvblk_params *p,
 
 	pvblk_topology(dev, p, lim);
 	pvblk_discard(dev, p, lim);
+	if (p->write_zeroes)
+		lim->max_write_zeroes_sectors =
+			pvblk_cap_sectors(dev, "write zeroes",
+					  p->max_write_zeroes_sectors, lbs);
 
 	/* A volatile cache in writeback mode needs flushes (and FUA). */
 	if (p->flush && p->writeback) {

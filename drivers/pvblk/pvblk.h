@@ -61,6 +61,10 @@ struct pvblk_params {
 	u32 max_write_zeroes_sectors;
 	u32 max_write_zeroes_seg;
 	bool write_zeroes_may_unmap;
+	bool secure_erase;
+	u32 max_secure_erase_sectors;
+	u32 max_secure_erase_seg;
+	u32 secure_erase_sector_alignment;	/* 512-byte sectors */
 	/* Transport bounds: ring slots per request and DMA segment size. */
 	u32 max_transport_segs;
 	u32 max_dma_size;
@@ -80,6 +84,7 @@ enum pvblk_cmd_type {
 	PVBLK_CMD_GET_ID,
 	PVBLK_CMD_DISCARD,
 	PVBLK_CMD_WRITE_ZEROES,
+	PVBLK_CMD_SECURE_ERASE,
 };
 
 /* Completion status a transport reports, device-neutral. */
@@ -107,7 +112,7 @@ struct pvblk_req {
 	unsigned int nents;
 	unsigned int data_len;
 	/*
-	 * DISCARD and WRITE_ZEROES: the ranges, nr_ranges of them, owned
+	 * DISCARD, WRITE_ZEROES, SECURE_ERASE: the ranges, nr_ranges of them, owned
 	 * by the core. A transport may rewrite them in place into its
 	 * device's format once ->queue has them.
 	 */
@@ -218,11 +223,13 @@ struct pvblk_dev {
 	struct blk_mq_hw_ctx **hctx;	/* by queue id, for pvblk_queue_full() */
 	struct pvblk_geometry geo;
 	struct pvblk_stats stats;
+#if IS_ENABLED(CONFIG_KUNIT)
 	/*
 	 * Requests pvblk_prep_rq() mapped that pvblk_unmap() has not yet
 	 * released, summed when the disk is freed (the KUnit leak check).
 	 */
 	long __percpu *mapped;
+#endif
 };
 
 /* limits.c: from untrusted parameters to block layer limits. */

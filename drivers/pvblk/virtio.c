@@ -53,6 +53,7 @@ static const u32 pvblk_virtio_types[] = {
 	[PVBLK_CMD_GET_ID]		= VIRTIO_BLK_T_GET_ID,
 	[PVBLK_CMD_DISCARD]		= VIRTIO_BLK_T_DISCARD,
 	[PVBLK_CMD_WRITE_ZEROES]	= VIRTIO_BLK_T_WRITE_ZEROES,
+	[PVBLK_CMD_SECURE_ERASE]	= VIRTIO_BLK_T_SECURE_ERASE,
 };
 
 /* The cache mode the device reports now: true for write back. */
@@ -133,6 +134,17 @@ VISIBLE_IF_KUNIT void pvblk_virtio_read_params(struct virtio_device *vdev,
 		virtio_cread(vdev, struct virtio_blk_config,
 			     write_zeroes_may_unmap, &unmap);
 		p->write_zeroes_may_unmap = unmap;
+	}
+	if (virtio_has_feature(vdev, VIRTIO_BLK_F_SECURE_ERASE)) {
+		p->secure_erase = true;
+		virtio_cread(vdev, struct virtio_blk_config,
+			     max_secure_erase_sectors,
+			     &p->max_secure_erase_sectors);
+		virtio_cread(vdev, struct virtio_blk_config,
+			     max_secure_erase_seg, &p->max_secure_erase_seg);
+		virtio_cread(vdev, struct virtio_blk_config,
+			     secure_erase_sector_alignment,
+			     &p->secure_erase_sector_alignment);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(pvblk_virtio_read_params);
@@ -465,8 +477,18 @@ static void pvblk_virtio_stop(struct pvblk_dev *pd)
 	 * finds nothing).
 	 */
 	for (i = 0; i < pv->nr_vqs; i++) {
-		spin_lock_irq(&pv->vqs[i].lock);
-		spin_unlock_irq(&pv->vqs[i].lock);
+		struct pvblk_vq *q = &pv->vqs[i];
+
+		spin_lock_irq(&q->lock);
+		/*
+		 * What the device still held: unmapped, and its indirect
+		 * table freed, before the core ends its request (deleting
+		 * the virtqueue does neither).
+		 */
+		if (q->vq)
+			while (virtqueue_detach_unused_buf(q->vq))
+				;
+		spin_unlock_irq(&q->lock);
 	}
 }
 
@@ -771,6 +793,7 @@ static unsigned int pvblk_virtio_features[] = {
 	VIRTIO_BLK_F_RO, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH,
 	VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_F_CONFIG_WCE, VIRTIO_BLK_F_MQ,
 	VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES,
+	VIRTIO_BLK_F_SECURE_ERASE,
 };
 
 VISIBLE_IF_KUNIT struct virtio_driver pvblk_virtio_driver = {

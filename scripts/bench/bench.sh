@@ -99,6 +99,15 @@ if [[ ",$parts," = *,blk,* ]]; then
 		before_desc=$(cat "${before_kernel%/arch/x86/boot/bzImage}/.pvx-done")
 		blk_kernels="pvx-before:pvblk $blk_kernels"
 	fi
+	# Every kernel named is known before the first boot.
+	for cfg in ${BENCH_BLK:-$blk_kernels}; do
+		case ${cfg%:*} in
+		pvx | pvx-vblk | stock) ;;
+		pvx-before) [ -n "${before_kernel:-}" ] ||
+			die "BENCH_BLK: pvx-before needs BENCH_BLK_BEFORE=REV" ;;
+		*) die "BENCH_BLK: no kernel '${cfg%:*}' (pvx, pvx-vblk, pvx-before, stock)" ;;
+		esac
+	done
 	img=$RESULTS/bench-disk.img
 	stage "bench: blk: 256 MiB disk image"
 	dd if=/dev/urandom of="$img" bs=1M count=256 status=none
@@ -116,7 +125,7 @@ if [[ ",$parts," = *,blk,* ]]; then
 				case $kname in
 				pvx) kernel=$bench_kernel ;;
 				pvx-vblk) kernel=$vblk_kernel ;;
-				pvx-before) kernel=${before_kernel:?BENCH_BLK_BEFORE=REV names the driver} ;;
+				pvx-before) kernel=$before_kernel ;;
 				stock) kernel= guest=stock ;;
 				esac
 				name=blk-$platform-$kname-$drv-$rep

@@ -25,7 +25,10 @@ bash "$PVX_ROOT/scripts/build.sh" bench > /dev/null
 tree=$(bash "$PVX_ROOT/scripts/series/patches.sh" apply)
 seed=$PVX_CACHE/build/bench
 out=$PVX_CACHE/build/blk-before-$sha
-if [ -f "$out/.pvx-done" ]; then
+# The rest of the kernel is the tree and config the bench build has now:
+# a copy built against another one is built again.
+key="tree $(git -C "$tree" rev-parse HEAD) config $(md5sum < "$seed/.config")"
+if [ -f "$out/.pvx-done" ] && [ "$(cat "$out/.pvx-key" 2>/dev/null)" = "$key" ]; then
 	printf '%s\n' "$out/arch/x86/boot/bzImage"
 	exit 0
 fi
@@ -34,7 +37,8 @@ fi
 # link are redone. objtool's .cmd files name their build dir (build.sh).
 stage "blk-before: the bench kernel with drivers/pvblk/ of $sha"
 rm -rf "$out" "$out.tmp"
-s=$(realpath "$seed") o=$(realpath -m "$out")
+s=$(realpath "$seed")
+o=$(realpath -m "$out")
 cp -a "$seed" "$out.tmp" && rm -rf "$out.tmp/mod" "$out.tmp"/*.log &&
 	find "$out.tmp/tools" -name '.*.cmd' -exec sed -i "s|$s/|$o/|g" {} + &&
 	mv "$out.tmp" "$out" || { rm -rf "$out.tmp" "$out"; die "cannot copy $seed"; }
@@ -58,5 +62,6 @@ if ! make -C "$tree" O="$out" -j"$(nproc)" CC="ccache gcc" HOSTCC="ccache gcc" \
 fi
 # The driver the kernel was built with, for the report.
 git -C "$PVX_ROOT" log -1 --format='%h %s' "$sha" > "$out/.pvx-done"
+printf '%s\n' "$key" > "$out/.pvx-key"
 stage "blk-before: done in $(( $(date +%s) - t0 ))s"
 printf '%s\n' "$out/arch/x86/boot/bzImage"

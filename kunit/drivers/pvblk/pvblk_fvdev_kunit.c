@@ -89,6 +89,7 @@ struct tb {
 	atomic_t flushes;
 	atomic_t discards;
 	atomic_t write_zeroes;
+	atomic_t secure_erases;
 	atomic_t bad;			/* requests the device could not parse */
 	u32 max_range;			/* largest discard range, sectors */
 	u32 range_flags;		/* flags of the last range */
@@ -298,6 +299,10 @@ static int tb_serve(struct tb *tb, const struct fvdev_chain *c)
 		atomic_inc(&tb->write_zeroes);
 		tb_ranges(tb, c);
 		break;
+	case VIRTIO_BLK_T_SECURE_ERASE:
+		atomic_inc(&tb->secure_erases);
+		tb_ranges(tb, c);
+		break;
 	default:
 		status = VIRTIO_BLK_S_UNSUPP;
 	}
@@ -505,12 +510,17 @@ static struct bio *tb_bio(struct tb *tb, struct block_device *bdev,
 	t->d = tb->d;
 	bio = bio_alloc(bdev, 1, op, GFP_KERNEL);
 	bio->bi_iter.bi_sector = sector;
-	if (bytes && op_is_discard(op))
+	switch (op & REQ_OP_MASK) {
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+	case REQ_OP_WRITE_ZEROES:
+		/* An extent, no data. */
 		bio->bi_iter.bi_size = bytes;
-	else if (bytes && (op & REQ_OP_MASK) != REQ_OP_WRITE_ZEROES)
-		__bio_add_page(bio, t->page, bytes, 0);
-	else if (bytes)
-		bio->bi_iter.bi_size = bytes;
+		break;
+	default:
+		if (bytes)
+			__bio_add_page(bio, t->page, bytes, 0);
+	}
 	bio->bi_end_io = tio_end;
 	bio->bi_private = t;
 	return bio;
@@ -1742,6 +1752,31 @@ static void pvblk_fvdev_discard_ranges(struct kunit *test)
 	tb_finish(tb);
 }
 
+/*
+ * Secure erase, as virtio_blk drives it: its own command with a range,
+ * within the device's limit; the limit is the device's.
+ */
+static void pvblk_fvdev_secure_erase(struct kunit *test)
+{
+	struct tb *tb = tb_new(test);
+
+	tb->features |= BIT_ULL(VIRTIO_BLK_F_SECURE_ERASE);
+	tb->cfg.max_secure_erase_sectors = tb_cfg32(1024);
+	tb->cfg.max_secure_erase_seg = tb_cfg32(2);
+	tb->cfg.secure_erase_sector_alignment = tb_cfg32(8);
+	tb_plug(tb);
+	KUNIT_EXPECT_EQ(test, bdev_max_secure_erase_sectors(tb->disk->part0), 1024);
+	KUNIT_EXPECT_EQ(test, bdev_max_discard_sectors(tb->disk->part0), 0);
+	tb_expect_end(tb, tb_submit(tb, 0, REQ_OP_SECURE_ERASE, 64,
+				    32 * SECTOR_SIZE), BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tb->secure_erases), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tb->discards), 0);
+	KUNIT_EXPECT_EQ(test, tb->range_sector, 64);
+	KUNIT_EXPECT_EQ(test, tb->max_range, 32);
+	KUNIT_EXPECT_EQ(test, tb->range_flags, 0);
+	tb_finish(tb);
+}
+
 /* An 8 KiB physical block is real: the disk reports it. */
 static void pvblk_fvdev_physical_block_8k(struct kunit *test)
 {
@@ -1824,6 +1859,7 @@ static struct kunit_case pvblk_fvdev_cases[] = {
 			 tb_ring_gen_params),
 	KUNIT_CASE(pvblk_fvdev_discard_granularity_above_max),
 	KUNIT_CASE_PARAM(pvblk_fvdev_discard_ranges, tb_ring_gen_params),
+	KUNIT_CASE_PARAM(pvblk_fvdev_secure_erase, tb_ring_gen_params),
 	KUNIT_CASE(pvblk_fvdev_physical_block_8k),
 	KUNIT_CASE(pvblk_fvdev_driver_ok_after_validation),
 	KUNIT_CASE(pvblk_fvdev_rotational),

@@ -266,6 +266,59 @@ static void pvblk_limits_discard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 0);
 }
 
+/*
+ * The block layer has one granularity and one range count for discard
+ * and secure erase: the smaller of the device's two (virtio_blk's rule).
+ */
+static void pvblk_limits_secure_erase(struct kunit *test)
+{
+	struct lim_ctx *c = test->priv;
+
+	c->p.secure_erase = true;
+	c->p.max_secure_erase_sectors = 2048;
+	c->p.max_secure_erase_seg = 2;
+	c->p.secure_erase_sector_alignment = 8;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 2048);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, 2);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 4096);
+
+	c->p.discard = true;
+	c->p.max_discard_sectors = 65536;
+	c->p.max_discard_seg = 4;
+	c->p.discard_sector_alignment = 16;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 65536);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 2048);
+	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, 2);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 4096);
+
+	/* A granularity above the smaller maximum: cut to it. */
+	c->p.max_secure_erase_sectors = 16;
+	c->p.secure_erase_sector_alignment = 64;
+	c->p.discard_sector_alignment = 128;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 8192);
+
+	/* Each value must be set; else the disk goes on without it. */
+	c->p.discard = false;
+	c->p.max_secure_erase_sectors = 2048;
+	c->p.secure_erase_sector_alignment = 8;
+	c->p.max_secure_erase_seg = 0;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, 0);
+	c->p.max_secure_erase_seg = 2;
+	c->p.secure_erase_sector_alignment = 0;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 0);
+	c->p.secure_erase_sector_alignment = 8;
+	c->p.max_secure_erase_sectors = 0;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 0);
+}
+
 static void pvblk_limits_write_zeroes(struct kunit *test)
 {
 	struct lim_ctx *c = test->priv;
@@ -332,6 +385,7 @@ static struct kunit_case pvblk_limits_cases[] = {
 	KUNIT_CASE(pvblk_limits_topology),
 	KUNIT_CASE(pvblk_limits_capacity),
 	KUNIT_CASE(pvblk_limits_discard),
+	KUNIT_CASE(pvblk_limits_secure_erase),
 	KUNIT_CASE(pvblk_limits_write_zeroes),
 	KUNIT_CASE(pvblk_limits_cache),
 	KUNIT_CASE(pvblk_limits_geometry),
@@ -469,6 +523,21 @@ static void pvblk_map_write_zeroes(struct kunit *test)
 	kfree(req.ranges);
 }
 
+static void pvblk_map_secure_erase(struct kunit *test)
+{
+	struct request *rq = fake_rq(test, REQ_OP_SECURE_ERASE, 8, 4096);
+	struct pvblk_req req;
+
+	KUNIT_ASSERT_EQ(test, pvblk_map_request(rq, &req, 1), 0);
+	KUNIT_EXPECT_EQ(test, req.type, PVBLK_CMD_SECURE_ERASE);
+	KUNIT_ASSERT_EQ(test, req.nr_ranges, 1);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].sector, 8);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].nr_sectors, 8);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].flags, 0);
+	KUNIT_EXPECT_EQ(test, req.nents, 0);
+	kfree(req.ranges);
+}
+
 static void pvblk_status_mapping(struct kunit *test)
 {
 	struct device *dev = kunit_device_register(test, "pvblk-status");
@@ -488,6 +557,7 @@ static struct kunit_case pvblk_request_cases[] = {
 	KUNIT_CASE(pvblk_map_discard_ranges),
 	KUNIT_CASE(pvblk_map_single_range),
 	KUNIT_CASE(pvblk_map_write_zeroes),
+	KUNIT_CASE(pvblk_map_secure_erase),
 	KUNIT_CASE(pvblk_status_mapping),
 	{}
 };
@@ -522,6 +592,7 @@ static void ft_work(struct work_struct *work)
 {
 	struct ft *ft = container_of(work, struct ft, work);
 	struct pvblk_req *req;
+	bool done = false;
 
 	for (;;) {
 		scoped_guard(spinlock_irq, &ft->lock) {
@@ -530,8 +601,36 @@ static void ft_work(struct work_struct *work)
 		if (!req)
 			break;
 		pvblk_complete(ft->pd, req, PVBLK_S_OK, NULL);
+		done = true;
 	}
-	pvblk_queue_ready(ft->pd, 0);
+	if (done)
+		pvblk_queue_ready(ft->pd, 0);
+}
+
+/* Whatever way the case ends, no worker runs on after it. */
+static void ft_cancel_work(void *work)
+{
+	cancel_work_sync(work);
+}
+
+/* The held request @sector of type @type, taken from the device. */
+static struct pvblk_req *ft_take(struct ft *ft, enum pvblk_cmd_type type,
+				 u64 sector)
+{
+	struct pvblk_req *req = NULL;
+	unsigned int i;
+
+	/* Not guard(): sparse cannot follow it. */
+	spin_lock_irq(&ft->lock);
+	for (i = 0; i < ft->nheld; i++) {
+		if (ft->held[i]->type != type || ft->held[i]->sector != sector)
+			continue;
+		req = ft->held[i];
+		ft->held[i] = ft->held[--ft->nheld];
+		break;
+	}
+	spin_unlock_irq(&ft->lock);
+	return req;
 }
 
 static int ft_queue(struct pvblk_dev *pd, unsigned int qid,
@@ -620,6 +719,7 @@ static void pvblk_core_completed_twice(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ft);
 	spin_lock_init(&ft->lock);
 	INIT_WORK(&ft->work, ft_work);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ft_cancel_work, &ft->work), 0);
 	page = alloc_page(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ft_free_page, page), 0);
@@ -645,9 +745,8 @@ static void pvblk_core_completed_twice(struct kunit *test)
 	submit_bio(bio);
 	end = jiffies + msecs_to_jiffies(2000);
 	for (;;) {
-		scoped_guard(spinlock_irq, &ft->lock) {
-			req = ft->nheld ? ft->held[--ft->nheld] : NULL;
-		}
+		/* Only the case's own read: a prober may read the disk too. */
+		req = ft_take(ft, PVBLK_CMD_READ, 8);
 		if (req || !time_before(jiffies, end))
 			break;
 		usleep_range(1000, 2000);
@@ -670,6 +769,8 @@ static void pvblk_core_completed_twice(struct kunit *test)
 	WRITE_ONCE(ft->hold, false);
 	queue_work(system_wq, &ft->work);
 	pvblk_remove(ft->pd, false);
+	/* The worker may still be past its last completion, in ft->pd. */
+	flush_work(&ft->work);
 	pvblk_release(ft->pd);
 	end = jiffies + msecs_to_jiffies(2000);
 	while (pvblk_kunit_live_devs() != live && time_before(jiffies, end))
@@ -767,6 +868,7 @@ static void pvblk_virtio_no_features(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, was_read(f, CFG_OFF(blk_size)));
 	KUNIT_EXPECT_FALSE(test, was_read(f, CFG_OFF(num_queues)));
 	KUNIT_EXPECT_FALSE(test, was_read(f, CFG_OFF(max_discard_sectors)));
+	KUNIT_EXPECT_FALSE(test, was_read(f, CFG_OFF(max_secure_erase_sectors)));
 }
 
 static void pvblk_virtio_all_features(struct kunit *test)
@@ -778,7 +880,8 @@ static void pvblk_virtio_all_features(struct kunit *test)
 		BIT_ULL(VIRTIO_BLK_F_TOPOLOGY) |
 		BIT_ULL(VIRTIO_BLK_F_CONFIG_WCE) | BIT_ULL(VIRTIO_BLK_F_MQ) |
 		BIT_ULL(VIRTIO_BLK_F_DISCARD) |
-		BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES));
+		BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES) |
+		BIT_ULL(VIRTIO_BLK_F_SECURE_ERASE));
 	struct pvblk_params p;
 
 	f->cfg.seg_max = cpu_to_virtio32(&f->vdev, 126);
@@ -799,6 +902,9 @@ static void pvblk_virtio_all_features(struct kunit *test)
 	f->cfg.max_write_zeroes_sectors = cpu_to_virtio32(&f->vdev, 1 << 22);
 	f->cfg.max_write_zeroes_seg = cpu_to_virtio32(&f->vdev, 1);
 	f->cfg.write_zeroes_may_unmap = 1;
+	f->cfg.max_secure_erase_sectors = cpu_to_virtio32(&f->vdev, 4096);
+	f->cfg.max_secure_erase_seg = cpu_to_virtio32(&f->vdev, 2);
+	f->cfg.secure_erase_sector_alignment = cpu_to_virtio32(&f->vdev, 16);
 	pvblk_virtio_read_params(&f->vdev, &p);
 
 	KUNIT_EXPECT_TRUE(test, p.has_seg_max);
@@ -818,6 +924,10 @@ static void pvblk_virtio_all_features(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.discard_sector_alignment, 8);
 	KUNIT_EXPECT_TRUE(test, p.write_zeroes);
 	KUNIT_EXPECT_TRUE(test, p.write_zeroes_may_unmap);
+	KUNIT_EXPECT_TRUE(test, p.secure_erase);
+	KUNIT_EXPECT_EQ(test, p.max_secure_erase_sectors, 4096);
+	KUNIT_EXPECT_EQ(test, p.max_secure_erase_seg, 2);
+	KUNIT_EXPECT_EQ(test, p.secure_erase_sector_alignment, 16);
 	KUNIT_EXPECT_EQ(test, pvblk_virtio_nr_queues(&f->vdev), 4);
 
 	/* A write-through device in config space. */

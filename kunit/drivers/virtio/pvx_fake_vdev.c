@@ -674,12 +674,18 @@ static int fvdev_setup_vq(struct fvdev *d, struct fvdev_vq *fq, bool packed,
 	return 0;
 }
 
-/* Returns how many virtqueues there were. */
-static unsigned int fvdev_drop_vqs(struct fvdev *d)
+/*
+ * Returns how many virtqueues there were; *@left: how many buffers the
+ * driver left on them. Deleting a virtqueue frees neither their DMA
+ * mappings nor their indirect tables: the fake detaches them itself.
+ */
+static unsigned int fvdev_drop_vqs(struct fvdev *d, unsigned int *left)
 {
 	struct virtqueue *vq;
 	struct fvdev_vq *fq;
 	unsigned int i, found = 0;
+
+	*left = 0;
 
 	for (i = 0; i < d->nvqs; i++) {
 		fq = &d->vq[i];
@@ -694,6 +700,8 @@ static unsigned int fvdev_drop_vqs(struct fvdev *d)
 		cancel_work_sync(&fq->kick_work);
 		cancel_work_sync(&fq->cpu_irq);
 		fvdev_irq_sync(fq);
+		while (virtqueue_detach_unused_buf(vq))
+			(*left)++;
 		vring_del_virtqueue(vq);
 		fvdev_free_ring(fq);
 	}
@@ -703,10 +711,13 @@ static unsigned int fvdev_drop_vqs(struct fvdev *d)
 static void fvdev_del_vqs(struct virtio_device *vdev)
 {
 	struct fvdev *d = to_fvdev(vdev);
+	unsigned int left;
 
 	/* A second del_vqs: virtio_mmio would free its interrupt again. */
-	if (!fvdev_drop_vqs(d))
+	if (!fvdev_drop_vqs(d, &left))
 		fvdev_violation(d, "del_vqs with no virtqueue to delete");
+	if (left)
+		fvdev_violation(d, "del_vqs with buffers still on a virtqueue");
 }
 
 static int fvdev_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
@@ -734,7 +745,9 @@ static int fvdev_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		err = q < d->nvqs ? fvdev_setup_vq(d, &d->vq[q], packed,
 						   &vqs_info[i]) : -ENOENT;
 		if (err) {
-			fvdev_drop_vqs(d);
+			unsigned int left;
+
+			fvdev_drop_vqs(d, &left);
 			return err;
 		}
 		vqs[i] = d->vq[q++].vq;
