@@ -258,8 +258,13 @@ int pvblk_map_request(struct request *rq, struct pvblk_req *req,
 					(rq->cmd_flags & REQ_NOUNMAP) ?
 					0 : PVBLK_RANGE_UNMAP);
 	case REQ_OP_SECURE_ERASE:
+		/*
+		 * The block layer merges secure erases only where they are
+		 * contiguous, counting each bio as a segment against
+		 * max_segments, not max_discard_segments: one range.
+		 */
 		req->type = PVBLK_CMD_SECURE_ERASE;
-		return pvblk_map_ranges(rq, req, max_ranges, 0);
+		return pvblk_map_ranges(rq, req, 1, 0);
 	default:
 		return -EOPNOTSUPP;
 	}

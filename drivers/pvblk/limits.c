@@ -111,11 +111,31 @@ static u32 pvblk_cap_ranges(struct device *dev, const char *what, u32 segs)
 }
 
 /*
- * Secure erase: each of its three values must be set (as virtio_blk
- * requires); without them the device is driven without secure erase.
+ * The most sectors one discard or secure erase (@what) may span, from
+ * the device's @sectors: 0 where the operation cannot be used, as when
+ * the limit is below a physical block, which the block layer raises
+ * the granularity to.
+ */
+static u32 pvblk_range_max(struct device *dev, const char *what, u32 sectors,
+			   const struct queue_limits *lim)
+{
+	u32 max = pvblk_cap_sectors(dev, what, sectors,
+				    lim->logical_block_size);
+
+	if (max && ((u64)max << SECTOR_SHIFT) < lim->physical_block_size) {
+		dev_warn(dev, "%s limit of %u sectors is below the %u-byte physical block; not using %s\n",
+			 what, max, lim->physical_block_size, what);
+		return 0;
+	}
+	return max;
+}
+
+/*
+ * Secure erase: each of its three values must be set (virtio_blk refuses
+ * a device without them; here it only goes without secure erase).
  */
 static u32 pvblk_secure_erase(struct device *dev, const struct pvblk_params *p,
-			      unsigned int lbs)
+			      const struct queue_limits *lim)
 {
 	if (!p->secure_erase)
 		return 0;
@@ -126,37 +146,40 @@ static u32 pvblk_secure_erase(struct device *dev, const struct pvblk_params *p,
 			 p->secure_erase_sector_alignment);
 		return 0;
 	}
-	return pvblk_cap_sectors(dev, "secure erase",
-				 p->max_secure_erase_sectors, lbs);
+	return pvblk_range_max(dev, "secure erase",
+			       p->max_secure_erase_sectors, lim);
 }
 
 /*
  * Discard and secure erase: the block layer splits both at one
  * granularity and takes one count of ranges for both, so those are the
- * smaller of the two devices' values, as virtio_blk takes them.
+ * smaller of the values of the two operations in use, as virtio_blk
+ * takes them.
  */
 static void pvblk_discard(struct device *dev, const struct pvblk_params *p,
 			  struct queue_limits *lim)
 {
 	unsigned int lbs = lim->logical_block_size;
-	unsigned int pbs = lim->physical_block_size;
-	u32 align = 0, segs = 0;
-	u64 gran, max = 0;
+	u32 align = 0, segs = 0, max = 0;
+	u64 gran;
 
-	if (p->discard) {
+	if (p->discard)
 		lim->max_hw_discard_sectors =
-			pvblk_cap_sectors(dev, "discard",
-					  p->max_discard_sectors, lbs);
+			pvblk_range_max(dev, "discard", p->max_discard_sectors,
+					lim);
+	if (lim->max_hw_discard_sectors) {
 		segs = pvblk_cap_ranges(dev, "discard", p->max_discard_seg);
 		align = p->discard_sector_alignment;
+		max = lim->max_hw_discard_sectors;
 	}
-	lim->max_secure_erase_sectors = pvblk_secure_erase(dev, p, lbs);
+	lim->max_secure_erase_sectors = pvblk_secure_erase(dev, p, lim);
 	if (lim->max_secure_erase_sectors) {
 		segs = min_not_zero(segs, pvblk_cap_ranges(dev, "secure erase",
 							   p->max_secure_erase_seg));
 		align = min_not_zero(align, p->secure_erase_sector_alignment);
+		max = min_not_zero(max, lim->max_secure_erase_sectors);
 	}
-	if (!p->discard && !lim->max_secure_erase_sectors)
+	if (!max)
 		return;
 	lim->max_discard_segments = segs;
 
@@ -164,41 +187,21 @@ static void pvblk_discard(struct device *dev, const struct pvblk_params *p,
 	if (!gran) {
 		gran = lbs;
 	} else if (gran < lbs || !is_power_of_2(gran) || gran > SZ_1G) {
-		dev_warn(dev, "discard alignment of %u sectors is not usable; using the block size\n",
+		dev_warn(dev, "discard/secure erase alignment of %u sectors is not usable; using the block size\n",
 			 align);
 		gran = lbs;
 	}
 	/*
-	 * The block layer splits discards at the granularity and at the
-	 * maximum, and raises the granularity to the physical block: one
-	 * above the maximum would let a discard larger than the maximum
-	 * through.
+	 * The block layer splits at the granularity and at the maximum, and
+	 * raises the granularity to the physical block: one above the
+	 * maximum would let a larger request through. The maximum is at
+	 * least a physical block (pvblk_range_max).
 	 */
-	gran = max_t(u64, gran, pbs);
-	if (lim->max_hw_discard_sectors &&
-	    ((u64)lim->max_hw_discard_sectors << SECTOR_SHIFT) < pbs) {
-		dev_warn(dev, "discard limit of %u sectors is below the %u-byte physical block; not using discard\n",
-			 lim->max_hw_discard_sectors, pbs);
-		lim->max_hw_discard_sectors = 0;
-	}
-	if (lim->max_secure_erase_sectors &&
-	    ((u64)lim->max_secure_erase_sectors << SECTOR_SHIFT) < pbs) {
-		dev_warn(dev, "secure erase limit of %u sectors is below the %u-byte physical block; not using secure erase\n",
-			 lim->max_secure_erase_sectors, pbs);
-		lim->max_secure_erase_sectors = 0;
-	}
-	if (lim->max_hw_discard_sectors)
-		max = (u64)lim->max_hw_discard_sectors << SECTOR_SHIFT;
-	if (lim->max_secure_erase_sectors)
-		max = min_not_zero(max, (u64)lim->max_secure_erase_sectors << SECTOR_SHIFT);
-	if (!max) {
-		lim->max_discard_segments = 0;
-		gran = lbs;
-	} else if (gran > max) {
-		gran = rounddown_pow_of_two(max);
-		dev_warn(dev, "discard alignment of %u sectors is above the maximum of %llu sectors; using %llu bytes\n",
-			 align, (unsigned long long)(max >> SECTOR_SHIFT),
-			 (unsigned long long)gran);
+	gran = max_t(u64, gran, lim->physical_block_size);
+	if (gran > ((u64)max << SECTOR_SHIFT)) {
+		gran = rounddown_pow_of_two((u64)max << SECTOR_SHIFT);
+		dev_warn(dev, "discard/secure erase alignment of %u sectors is above the maximum of %u; using %llu bytes\n",
+			 align, max, (unsigned long long)gran);
 	}
 	lim->discard_granularity = gran;
 }

@@ -471,10 +471,10 @@ static void pvblk_virtio_stop(struct pvblk_dev *pd)
 	virtio_break_device(pv->vdev);
 	virtio_reset_device(pv->vdev);
 	/*
-	 * The reset waited for the interrupts; a poller that got in
-	 * before the break may still hold a queue's lock. Once it lets go
-	 * the queue completes nothing more (a broken queue's get_buf
-	 * finds nothing).
+	 * An interrupt handler or poller that got in before the break may
+	 * still hold a queue's lock (virtio_pci's reset waits for the
+	 * handlers, virtio_mmio's does not). Once it lets go the queue
+	 * completes nothing more: a broken queue's get_buf finds nothing.
 	 */
 	for (i = 0; i < pv->nr_vqs; i++) {
 		struct pvblk_vq *q = &pv->vqs[i];

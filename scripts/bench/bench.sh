@@ -28,6 +28,17 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+# Every kernel:driver pair BENCH_BLK names is one there is (the driver
+# is the one that kernel drives the disk with), before anything runs.
+for cfg in ${BENCH_BLK:-}; do
+	case $cfg in
+	pvx:pvblk | pvx-vblk:virtio_blk | stock:virtio_blk | stock:ahci) ;;
+	pvx-before:pvblk) [ -n "${BENCH_BLK_BEFORE:-}" ] ||
+		die "BENCH_BLK: pvx-before needs BENCH_BLK_BEFORE=REV" ;;
+	*) die "BENCH_BLK: no '$cfg' (pvx:pvblk, pvx-vblk:virtio_blk, pvx-before:pvblk, stock:virtio_blk, stock:ahci)" ;;
+	esac
+done
+
 pvx_results bench
 csv=$RESULTS/build.csv
 echo "what,seconds,cores,ccache" > "$csv"
@@ -99,15 +110,6 @@ if [[ ",$parts," = *,blk,* ]]; then
 		before_desc=$(cat "${before_kernel%/arch/x86/boot/bzImage}/.pvx-done")
 		blk_kernels="pvx-before:pvblk $blk_kernels"
 	fi
-	# Every kernel named is known before the first boot.
-	for cfg in ${BENCH_BLK:-$blk_kernels}; do
-		case ${cfg%:*} in
-		pvx | pvx-vblk | stock) ;;
-		pvx-before) [ -n "${before_kernel:-}" ] ||
-			die "BENCH_BLK: pvx-before needs BENCH_BLK_BEFORE=REV" ;;
-		*) die "BENCH_BLK: no kernel '${cfg%:*}' (pvx, pvx-vblk, pvx-before, stock)" ;;
-		esac
-	done
 	img=$RESULTS/bench-disk.img
 	stage "bench: blk: 256 MiB disk image"
 	dd if=/dev/urandom of="$img" bs=1M count=256 status=none

@@ -27,7 +27,9 @@ seed=$PVX_CACHE/build/bench
 out=$PVX_CACHE/build/blk-before-$sha
 # The rest of the kernel is the tree and config the bench build has now:
 # a copy built against another one is built again.
-key="tree $(git -C "$tree" rev-parse HEAD) config $(md5sum < "$seed/.config")"
+head=$(git -C "$tree" rev-parse HEAD)
+config=$(md5sum < "$seed/.config")
+key="tree $head config $config"
 if [ -f "$out/.pvx-done" ] && [ "$(cat "$out/.pvx-key" 2>/dev/null)" = "$key" ]; then
 	printf '%s\n' "$out/arch/x86/boot/bzImage"
 	exit 0

@@ -237,19 +237,36 @@ static bool tb_copy(struct tb *tb, const struct fvdev_chain *c, u64 sector,
 	return true;
 }
 
-static void tb_ranges(struct tb *tb, const struct fvdev_chain *c)
+/*
+ * A discard, write zeroes or secure erase: header (sector 0), ranges,
+ * status, within the limits this device put in its config space
+ * (sectors 0: no limit). False for a command the spec has the device
+ * refuse.
+ */
+static bool tb_ranges(struct tb *tb, const struct fvdev_chain *c, u64 sector,
+		      __virtio32 cfg_sectors, __virtio32 cfg_seg, bool unmap_ok)
 {
 	const struct virtio_blk_discard_write_zeroes *r = c->seg[1].va;
 	unsigned int i, n = c->seg[1].len / sizeof(*r);
+	u32 max_sectors = virtio32_to_cpu(&tb->d->vdev, cfg_sectors);
+	u32 max_seg = virtio32_to_cpu(&tb->d->vdev, cfg_seg);
 
+	if (c->nseg != 3 || c->seg[1].wr || !r || sector || !n ||
+	    c->seg[1].len % sizeof(*r) || n > max(max_seg, 1U))
+		return false;
 	for (i = 0; i < n; i++) {
 		u32 num = le32_to_cpu(r[i].num_sectors);
+		u32 flags = le32_to_cpu(r[i].flags);
 
+		if ((max_sectors && num > max_sectors) ||
+		    (flags & ~(unmap_ok ? VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0)))
+			return false;
 		if (num > tb->max_range)
 			tb->max_range = num;
 		tb->range_sector = le64_to_cpu(r[i].sector);
-		tb->range_flags = le32_to_cpu(r[i].flags);
+		tb->range_flags = flags;
 	}
+	return true;
 }
 
 /*
@@ -293,21 +310,34 @@ static int tb_serve(struct tb *tb, const struct fvdev_chain *c)
 		break;
 	case VIRTIO_BLK_T_DISCARD:
 		atomic_inc(&tb->discards);
-		tb_ranges(tb, c);
+		if (!tb_ranges(tb, c, sector,
+			       tb->cfg.max_discard_sectors,
+			       tb->cfg.max_discard_seg, false))
+			goto bad;
 		break;
 	case VIRTIO_BLK_T_WRITE_ZEROES:
 		atomic_inc(&tb->write_zeroes);
-		tb_ranges(tb, c);
+		if (!tb_ranges(tb, c, sector,
+			       tb->cfg.max_write_zeroes_sectors,
+			       tb->cfg.max_write_zeroes_seg, true))
+			goto bad;
 		break;
 	case VIRTIO_BLK_T_SECURE_ERASE:
 		atomic_inc(&tb->secure_erases);
-		tb_ranges(tb, c);
+		if (!tb_ranges(tb, c, sector,
+			       tb->cfg.max_secure_erase_sectors,
+			       tb->cfg.max_secure_erase_seg, false))
+			goto bad;
 		break;
 	default:
 		status = VIRTIO_BLK_S_UNSUPP;
 	}
 	*(u8 *)st->va = status;
 	return status;
+bad:
+	atomic_inc(&tb->bad);
+	*(u8 *)st->va = VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_IOERR;
 }
 
 /* The used length a device reports for a chain it served. */
@@ -1774,6 +1804,11 @@ static void pvblk_fvdev_secure_erase(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tb->range_sector, 64);
 	KUNIT_EXPECT_EQ(test, tb->max_range, 32);
 	KUNIT_EXPECT_EQ(test, tb->range_flags, 0);
+	/* The whole disk, twice the limit: two commands, none above it. */
+	tb_expect_end(tb, tb_submit(tb, 1, REQ_OP_SECURE_ERASE, 0,
+				    TB_SECTORS * SECTOR_SIZE), BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&tb->secure_erases), 3);
+	KUNIT_EXPECT_EQ(test, tb->max_range, 1024);
 	tb_finish(tb);
 }
 

@@ -301,6 +301,22 @@ static void pvblk_limits_secure_erase(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, validate(c), 0);
 	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 8192);
 
+	/* Secure erase unusable (below a physical block): discard unchanged. */
+	c->p.has_topology = true;
+	c->p.physical_block_exp = 3;
+	c->p.discard_sector_alignment = 16;
+	c->p.max_secure_erase_sectors = 4;
+	c->p.max_secure_erase_seg = 1;
+	c->p.secure_erase_sector_alignment = 1;
+	KUNIT_ASSERT_EQ(test, validate(c), 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_secure_erase_sectors, 0);
+	KUNIT_EXPECT_EQ(test, c->lim.max_hw_discard_sectors, 65536);
+	KUNIT_EXPECT_EQ(test, c->lim.max_discard_segments, 4);
+	KUNIT_EXPECT_EQ(test, c->lim.discard_granularity, 8192);
+	c->p.has_topology = false;
+	c->p.physical_block_exp = 0;
+	c->p.max_secure_erase_seg = 2;
+
 	/* Each value must be set; else the disk goes on without it. */
 	c->p.discard = false;
 	c->p.max_secure_erase_sectors = 2048;
@@ -525,16 +541,31 @@ static void pvblk_map_write_zeroes(struct kunit *test)
 
 static void pvblk_map_secure_erase(struct kunit *test)
 {
+	static const sector_t sectors[] = { 64, 72, 80 };
+	static const u32 lens[] = { 8, 8, 8 };
 	struct request *rq = fake_rq(test, REQ_OP_SECURE_ERASE, 8, 4096);
 	struct pvblk_req req;
 
 	KUNIT_ASSERT_EQ(test, pvblk_map_request(rq, &req, 1), 0);
 	KUNIT_EXPECT_EQ(test, req.type, PVBLK_CMD_SECURE_ERASE);
+	/* Virtio sends sector 0 in the header of a ranged command. */
+	KUNIT_EXPECT_EQ(test, req.sector, 0);
 	KUNIT_ASSERT_EQ(test, req.nr_ranges, 1);
 	KUNIT_EXPECT_EQ(test, req.ranges[0].sector, 8);
 	KUNIT_EXPECT_EQ(test, req.ranges[0].nr_sectors, 8);
 	KUNIT_EXPECT_EQ(test, req.ranges[0].flags, 0);
-	KUNIT_EXPECT_EQ(test, req.nents, 0);
+	kfree(req.ranges);
+
+	/*
+	 * Three contiguous bios merged (each a segment, as blk-mq counts
+	 * secure erases), more than the 2 ranges discard allows: one range.
+	 */
+	rq = fake_rq(test, REQ_OP_SECURE_ERASE, 64, 24 * SECTOR_SIZE);
+	fake_bios(test, rq, sectors, lens, 3);
+	KUNIT_ASSERT_EQ(test, pvblk_map_request(rq, &req, 2), 0);
+	KUNIT_ASSERT_EQ(test, req.nr_ranges, 1);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].sector, 64);
+	KUNIT_EXPECT_EQ(test, req.ranges[0].nr_sectors, 24);
 	kfree(req.ranges);
 }
 
@@ -578,6 +609,7 @@ static struct kunit_suite pvblk_request_suite = {
  * doing that (pvblk_fvdev's used_id cases).
  */
 #define FT_SLOTS	8
+#define FT_IOPRIO	IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 5)
 
 struct ft {
 	struct pvblk_dev *pd;
@@ -613,9 +645,8 @@ static void ft_cancel_work(void *work)
 	cancel_work_sync(work);
 }
 
-/* The held request @sector of type @type, taken from the device. */
-static struct pvblk_req *ft_take(struct ft *ft, enum pvblk_cmd_type type,
-				 u64 sector)
+/* The held read of priority @ioprio, taken from the device. */
+static struct pvblk_req *ft_take(struct ft *ft, u32 ioprio)
 {
 	struct pvblk_req *req = NULL;
 	unsigned int i;
@@ -623,7 +654,8 @@ static struct pvblk_req *ft_take(struct ft *ft, enum pvblk_cmd_type type,
 	/* Not guard(): sparse cannot follow it. */
 	spin_lock_irq(&ft->lock);
 	for (i = 0; i < ft->nheld; i++) {
-		if (ft->held[i]->type != type || ft->held[i]->sector != sector)
+		if (ft->held[i]->type != PVBLK_CMD_READ ||
+		    ft->held[i]->ioprio != ioprio)
 			continue;
 		req = ft->held[i];
 		ft->held[i] = ft->held[--ft->nheld];
@@ -734,11 +766,17 @@ static void pvblk_core_completed_twice(struct kunit *test)
 		KUNIT_FAIL_AND_ABORT(test, "the disk could not be set up");
 	}
 
-	WRITE_ONCE(ft->hold, true);
+	/* From here the device keeps what it gets; a worker still at it ends. */
+	scoped_guard(spinlock_irq, &ft->lock) {
+		WRITE_ONCE(ft->hold, true);
+	}
+	flush_work(&ft->work);
 	init_completion(&io.done);
 	atomic_set(&io.ends, 0);
 	bio = bio_alloc(ft->pd->disk->part0, 1, REQ_OP_READ, GFP_KERNEL);
 	bio->bi_iter.bi_sector = 8;
+	/* A priority no prober uses marks the case's own read. */
+	bio->bi_ioprio = FT_IOPRIO;
 	__bio_add_page(bio, page, PAGE_SIZE, 0);
 	bio->bi_end_io = ft_end_io;
 	bio->bi_private = &io;
@@ -746,7 +784,7 @@ static void pvblk_core_completed_twice(struct kunit *test)
 	end = jiffies + msecs_to_jiffies(2000);
 	for (;;) {
 		/* Only the case's own read: a prober may read the disk too. */
-		req = ft_take(ft, PVBLK_CMD_READ, 8);
+		req = ft_take(ft, FT_IOPRIO);
 		if (req || !time_before(jiffies, end))
 			break;
 		usleep_range(1000, 2000);
